@@ -1,0 +1,7 @@
+// Package modules imports every socklab Lua module, so that importing it
+// registers them all with the runtime.
+package modules
+
+import (
+	_ "socklab/luabind/socket"
+)

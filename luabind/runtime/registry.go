@@ -1,0 +1,466 @@
+package runtime
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	lua "github.com/yuin/gopher-lua"
+)
+
+// Function is one bound Go function and its documentation. Every function
+// socklab binds is described by one of these; help() and the completer read
+// them, and a test fails if Doc or Args is empty.
+type Function struct {
+	Name string         // Lua name, e.g. "connect"
+	Args string         // signature after the name, e.g. "(host, port[, timeout])"
+	Doc  string         // one paragraph: what it does and returns
+	Fn   lua.LGFunction // the implementation
+
+	module string // "socket", "net", "" for globals; set by the registry
+	method string // the type name, for methods
+}
+
+// Signature is how help() titles the function: "socket.connect(host, port)".
+func (f *Function) Signature() string {
+	switch {
+	case f.method != "":
+		return f.method + ":" + f.Name + f.Args
+	case f.module != "":
+		return f.module + "." + f.Name + f.Args
+	}
+	return f.Name + f.Args
+}
+
+// Type is a userdata class: a socket, a task, a scan result.
+type Type struct {
+	Name    string     // metatable name, e.g. "socket"; shown by help
+	Doc     string     // one line about the type
+	Methods []Function // s:method(...)
+	// Field returns a read-only attribute (s.family) or nil. May be nil.
+	Field func(L *lua.LState, ud *lua.LUserData, key string) lua.LValue
+	// Fields lists the attribute names, for completion and help.
+	Fields []string
+	// Tostring renders the value for print and the REPL. May be nil.
+	Tostring func(ud *lua.LUserData) string
+	// Meta adds other metamethods (__eq, __len, __index for integer keys…).
+	Meta map[string]lua.LGFunction
+}
+
+// Module is what a luabind package registers: a name, its functions, its
+// constants and its types. Several packages may register under one name
+// (scan, ping and friends all fill `net`).
+type Module struct {
+	Name   string // global name and require() name; "" adds globals
+	Doc    string // one line, shown by help()
+	Funcs  []Function
+	Types  []*Type
+	Values func(L *lua.LState, mod *lua.LTable) // constants and plain fields
+}
+
+var (
+	regMu    sync.Mutex
+	registry []*Module
+)
+
+// Register adds m to every runtime made after this call. Packages call it
+// from init.
+func Register(m *Module) {
+	regMu.Lock()
+	defer regMu.Unlock()
+	registry = append(registry, m)
+}
+
+func registered() []*Module {
+	regMu.Lock()
+	defer regMu.Unlock()
+	return append([]*Module(nil), registry...)
+}
+
+// load installs m into the state: its table as a global and in
+// package.preload, its types' metatables, its functions' docs.
+func (rt *Runtime) load(m *Module) {
+	L := rt.L
+	tbl := L.G.Global
+	if m.Name != "" {
+		existing, ok := L.GetGlobal(m.Name).(*lua.LTable)
+		if !ok {
+			existing = L.NewTable()
+			L.SetGlobal(m.Name, existing)
+			mod := existing
+			preload := L.GetField(L.GetField(L.G.Global, "package"), "preload")
+			L.SetField(preload, m.Name, L.NewFunction(func(L *lua.LState) int {
+				L.Push(mod)
+				return 1
+			}))
+		}
+		tbl = existing
+	}
+	for _, t := range m.Types {
+		rt.loadType(t)
+	}
+	for i := range m.Funcs {
+		f := &m.Funcs[i]
+		f.module = m.Name
+		L.SetField(tbl, f.Name, rt.bind(f))
+	}
+	if m.Values != nil {
+		m.Values(L, tbl)
+	}
+	rt.modules = append(rt.modules, m)
+}
+
+// bind makes the Lua function for f and records its doc. A Go panic inside
+// f becomes a Lua error naming the function, never a crash.
+func (rt *Runtime) bind(f *Function) *lua.LFunction {
+	impl := f.Fn
+	name := f.Signature()
+	lf := rt.L.NewFunction(func(L *lua.LState) (n int) {
+		defer func() {
+			if r := recover(); r != nil {
+				if _, isLuaError := r.(*lua.ApiError); isLuaError {
+					panic(r)
+				}
+				L.RaiseError("internal error in %s: %v", name, r)
+			}
+		}()
+		return impl(L)
+	})
+	rt.docs[lf] = f
+	return lf
+}
+
+func (rt *Runtime) loadType(t *Type) {
+	L := rt.L
+	mt := L.NewTypeMetatable(t.Name)
+	methods := L.NewTable()
+	for i := range t.Methods {
+		f := &t.Methods[i]
+		f.method = t.Name
+		L.SetField(methods, f.Name, rt.bind(f))
+	}
+	field := t.Field
+	L.SetField(mt, "__index", L.NewFunction(func(L *lua.LState) int {
+		ud := L.CheckUserData(1)
+		key := L.Get(2)
+		if k, ok := key.(lua.LString); ok {
+			if m := methods.RawGetString(string(k)); m != lua.LNil {
+				L.Push(m)
+				return 1
+			}
+			if field != nil {
+				if v := field(L, ud, string(k)); v != nil {
+					L.Push(v)
+					return 1
+				}
+			}
+		}
+		if idx, ok := t.Meta["__index"]; ok {
+			return idx(L)
+		}
+		L.Push(lua.LNil)
+		return 1
+	}))
+	L.SetField(mt, "__methods", methods)
+	L.SetField(mt, "__name", lua.LString(t.Name))
+	if t.Tostring != nil {
+		tostring := t.Tostring
+		L.SetField(mt, "__tostring", L.NewFunction(func(L *lua.LState) int {
+			L.Push(lua.LString(tostring(L.CheckUserData(1))))
+			return 1
+		}))
+	}
+	for name, fn := range t.Meta {
+		if name != "__index" {
+			L.SetField(mt, name, L.NewFunction(fn))
+		}
+	}
+	rt.types[mt] = t
+}
+
+// NewUserData wraps v in a userdata of the registered type typeName.
+func NewUserData(L *lua.LState, typeName string, v any) *lua.LUserData {
+	ud := L.NewUserData()
+	ud.Value = v
+	L.SetMetatable(ud, L.GetTypeMetatable(typeName))
+	return ud
+}
+
+// Check returns argument n as a T held in a userdata, or raises
+// "bad argument #n to 'f' (typeName expected, got …)".
+func Check[T any](L *lua.LState, n int, typeName string) T {
+	if ud, ok := L.Get(n).(*lua.LUserData); ok {
+		if v, ok := ud.Value.(T); ok {
+			return v
+		}
+	}
+	L.ArgError(n, fmt.Sprintf("%s expected, got %s", typeName, typeNameOf(L.Get(n))))
+	var zero T
+	return zero
+}
+
+func typeNameOf(v lua.LValue) string {
+	if ud, ok := v.(*lua.LUserData); ok {
+		if mt, ok := ud.Metatable.(*lua.LTable); ok {
+			if name, ok := mt.RawGetString("__name").(lua.LString); ok {
+				return string(name)
+			}
+		}
+	}
+	if v == lua.LNil {
+		return "no value"
+	}
+	return v.Type().String()
+}
+
+// Doc returns the documentation of a bound function, or nil.
+func (rt *Runtime) Doc(fn *lua.LFunction) *Function { return rt.docs[fn] }
+
+// TypeOf returns the registered type of a userdata, or nil.
+func (rt *Runtime) TypeOf(v lua.LValue) *Type {
+	ud, ok := v.(*lua.LUserData)
+	if !ok {
+		return nil
+	}
+	mt, ok := ud.Metatable.(*lua.LTable)
+	if !ok {
+		return nil
+	}
+	return rt.types[mt]
+}
+
+// Modules returns the loaded modules.
+func (rt *Runtime) Modules() []*Module { return rt.modules }
+
+// Members lists the names completion offers after `v.` or `v:`: a table's
+// string keys (and those of its __index table), or a userdata's methods and
+// fields. Call with the lock held.
+func (rt *Runtime) Members(v lua.LValue) []string {
+	seen := map[string]bool{}
+	var add func(v lua.LValue, depth int)
+	add = func(v lua.LValue, depth int) {
+		if depth > 4 {
+			return
+		}
+		switch x := v.(type) {
+		case *lua.LTable:
+			x.ForEach(func(k, _ lua.LValue) {
+				if s, ok := k.(lua.LString); ok {
+					seen[string(s)] = true
+				}
+			})
+			if mt, ok := x.Metatable.(*lua.LTable); ok {
+				add(mt.RawGetString("__index"), depth+1)
+			}
+		case *lua.LUserData:
+			if t := rt.TypeOf(x); t != nil {
+				for _, m := range t.Methods {
+					seen[m.Name] = true
+				}
+				for _, f := range t.Fields {
+					seen[f] = true
+				}
+			}
+		}
+	}
+	add(v, 0)
+	if s, ok := v.(lua.LString); ok || v.Type() == lua.LTString {
+		_ = s
+		add(rt.L.GetGlobal("string"), 0)
+	}
+	names := make([]string, 0, len(seen))
+	for n := range seen {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// help prints documentation: help() lists modules and globals, help(x)
+// describes a module, function, typed value or dotted name.
+func (rt *Runtime) help(L *lua.LState) int {
+	var b strings.Builder
+	if L.GetTop() == 0 {
+		rt.helpIndex(&b)
+	} else {
+		v := L.Get(1)
+		if s, ok := v.(lua.LString); ok {
+			v = rt.lookupPath(L, string(s))
+			if v == lua.LNil {
+				L.RaiseError("help: no such name %q", string(s))
+			}
+		}
+		rt.helpValue(&b, v)
+	}
+	fmt.Fprint(rt.Stdout(), b.String())
+	return 0
+}
+
+func (rt *Runtime) helpIndex(b *strings.Builder) {
+	fmt.Fprintln(b, "socklab: Lua 5.1 with network modules. help(name) tells more, e.g. help(socket) or help(\"socket.connect\").")
+	fmt.Fprintln(b, "\nModules:")
+	seen := map[string]bool{}
+	for _, m := range rt.modules {
+		if m.Name == "" || seen[m.Name] {
+			continue
+		}
+		seen[m.Name] = true
+		fmt.Fprintf(b, "  %-10s %s\n", m.Name, rt.moduleDoc(m.Name))
+	}
+	fmt.Fprintln(b, "\nGlobals:")
+	for _, m := range rt.modules {
+		if m.Name == "" {
+			for _, f := range m.Funcs {
+				fmt.Fprintf(b, "  %-28s %s\n", f.Signature(), firstSentence(f.Doc))
+			}
+		}
+	}
+}
+
+func (rt *Runtime) moduleDoc(name string) string {
+	var docs []string
+	for _, m := range rt.modules {
+		if m.Name == name && m.Doc != "" {
+			docs = append(docs, m.Doc)
+		}
+	}
+	return strings.Join(docs, "; ")
+}
+
+func (rt *Runtime) helpValue(b *strings.Builder, v lua.LValue) {
+	switch x := v.(type) {
+	case *lua.LFunction:
+		if f := rt.docs[x]; f != nil {
+			fmt.Fprintf(b, "%s\n  %s\n", f.Signature(), f.Doc)
+			return
+		}
+		if x.IsG {
+			fmt.Fprintln(b, "a built-in function of Lua 5.1 (see the Lua 5.1 manual)")
+		} else {
+			fmt.Fprintf(b, "a Lua function defined at %s\n", functionName(x))
+		}
+	case *lua.LTable:
+		for _, m := range rt.modules {
+			if m.Name != "" && rt.L.GetGlobal(m.Name) == x {
+				rt.helpModule(b, m.Name, x)
+				return
+			}
+		}
+		fmt.Fprintf(b, "a table with %d entries; its keys complete with TAB\n", countKeys(x))
+	case *lua.LUserData:
+		if t := rt.TypeOf(x); t != nil {
+			rt.helpType(b, t)
+			return
+		}
+		fmt.Fprintln(b, "a userdata")
+	default:
+		fmt.Fprintf(b, "a %s value\n", v.Type())
+	}
+}
+
+func (rt *Runtime) helpModule(b *strings.Builder, name string, tbl *lua.LTable) {
+	fmt.Fprintf(b, "%s: %s\n", name, rt.moduleDoc(name))
+	var funcs []*Function
+	var types []*Type
+	for _, m := range rt.modules {
+		if m.Name == name {
+			for i := range m.Funcs {
+				funcs = append(funcs, &m.Funcs[i])
+			}
+			types = append(types, m.Types...)
+		}
+	}
+	sort.Slice(funcs, func(i, j int) bool { return funcs[i].Name < funcs[j].Name })
+	fmt.Fprintln(b, "\nFunctions:")
+	for _, f := range funcs {
+		fmt.Fprintf(b, "  %-40s %s\n", f.Signature(), firstSentence(f.Doc))
+	}
+	var consts []string
+	tbl.ForEach(func(k, v lua.LValue) {
+		if _, isFn := v.(*lua.LFunction); !isFn {
+			consts = append(consts, lua.LVAsString(k))
+		}
+	})
+	if len(consts) > 0 {
+		sort.Strings(consts)
+		fmt.Fprintf(b, "\nConstants and fields:\n  %s\n", wrap(strings.Join(consts, " "), 76, "  "))
+	}
+	for _, t := range types {
+		fmt.Fprintln(b)
+		rt.helpType(b, t)
+	}
+}
+
+func (rt *Runtime) helpType(b *strings.Builder, t *Type) {
+	fmt.Fprintf(b, "%s objects: %s\n", t.Name, t.Doc)
+	if len(t.Fields) > 0 {
+		fmt.Fprintf(b, "  fields: %s\n", strings.Join(t.Fields, ", "))
+	}
+	for _, m := range t.Methods {
+		fmt.Fprintf(b, "  %-40s %s\n", m.Signature(), firstSentence(m.Doc))
+	}
+}
+
+// lookupPath resolves "socket.connect" or "socket" from the globals.
+func (rt *Runtime) lookupPath(L *lua.LState, path string) lua.LValue {
+	var v lua.LValue = L.G.Global
+	for _, part := range strings.FieldsFunc(path, func(r rune) bool { return r == '.' || r == ':' }) {
+		switch x := v.(type) {
+		case *lua.LTable:
+			v = L.GetField(x, part)
+		case *lua.LUserData:
+			v = lua.LNil
+			if t := rt.TypeOf(x); t != nil {
+				for i := range t.Methods {
+					if t.Methods[i].Name == part {
+						return methodValue(L, t.Name, part)
+					}
+				}
+			}
+		default:
+			return lua.LNil
+		}
+	}
+	if v == L.G.Global {
+		return lua.LNil
+	}
+	return v
+}
+
+func methodValue(L *lua.LState, typeName, name string) lua.LValue {
+	mt := L.GetTypeMetatable(typeName)
+	return L.GetField(L.GetField(mt, "__methods"), name)
+}
+
+func firstSentence(s string) string {
+	if i := strings.Index(s, ". "); i >= 0 {
+		return s[:i+1]
+	}
+	return s
+}
+
+func countKeys(t *lua.LTable) int {
+	n := 0
+	t.ForEach(func(_, _ lua.LValue) { n++ })
+	return n
+}
+
+func wrap(s string, width int, indent string) string {
+	var b strings.Builder
+	col := 0
+	for i, w := range strings.Fields(s) {
+		if i > 0 {
+			if col+1+len(w) > width {
+				b.WriteString("\n" + indent)
+				col = 0
+			} else {
+				b.WriteByte(' ')
+				col++
+			}
+		}
+		b.WriteString(w)
+		col += len(w)
+	}
+	return b.String()
+}

@@ -1,0 +1,355 @@
+package runtime
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	lua "github.com/yuin/gopher-lua"
+)
+
+// Task is one line of Lua execution: a script's main chunk, a REPL line, or
+// a spawned function. It owns the resources it opened.
+type Task struct {
+	rt     *Runtime
+	id     int
+	name   string
+	parent *Task
+	ctx    context.Context
+	cancel context.CancelFunc
+	done   chan struct{}
+
+	// Set before done is closed; read after.
+	results []lua.LValue
+	err     error
+
+	joiners    atomic.Int32 // tasks waiting in join: a failure nobody awaits is reported
+	background bool         // started by spawn, not by Exec
+
+	resMu     sync.Mutex
+	resources map[io.Closer]struct{}
+	finished  bool // resources closed or handed on; new ones go to the parent
+}
+
+type taskKey struct{}
+
+// CurrentTask returns the task running L, or nil outside any task.
+func CurrentTask(L *lua.LState) *Task {
+	ctx := L.Context()
+	if ctx == nil {
+		return nil
+	}
+	t, _ := ctx.Value(taskKey{}).(*Task)
+	return t
+}
+
+// ID is the task's number, as tasks() shows it.
+func (t *Task) ID() int { return t.id }
+
+// Name says where the task's function was defined.
+func (t *Task) Name() string { return t.name }
+
+// Done is closed when the task has finished.
+func (t *Task) Done() <-chan struct{} { return t.done }
+
+// Cancel interrupts the task: its blocking calls return and the VM raises
+// "interrupted" at its next instruction.
+func (t *Task) Cancel() { t.cancel() }
+
+func (t *Task) String() string {
+	state := "running"
+	select {
+	case <-t.done:
+		state = "done"
+		if t.err != nil {
+			state = "failed"
+		}
+	default:
+		if t.ctx.Err() != nil {
+			state = "cancelling"
+		}
+	}
+	return fmt.Sprintf("<task %d %s %s>", t.id, state, t.name)
+}
+
+func (rt *Runtime) newTask(ctx context.Context, parent *Task, name string) *Task {
+	// The task's context ends when the caller's does (Ctrl-C of the line
+	// that spawned it) or when the runtime closes.
+	merged, cancel := context.WithCancel(ctx)
+	stopOnClose := context.AfterFunc(rt.rootCtx, cancel)
+	rt.tasksMu.Lock()
+	rt.nextID++
+	t := &Task{rt: rt, id: rt.nextID, name: name, parent: parent, done: make(chan struct{})}
+	rt.tasksMu.Unlock()
+	t.ctx = context.WithValue(merged, taskKey{}, t)
+	t.cancel = func() { cancel(); stopOnClose() }
+	return t
+}
+
+// run executes fn on a new thread on the calling goroutine. It takes and
+// releases the lock itself.
+func (t *Task) run(fn *lua.LFunction, args []lua.LValue) ([]lua.LValue, error) {
+	rt := t.rt
+	rt.lock()
+	th, _ := rt.L.NewThread()
+	th.SetContext(&vmContext{Context: t.ctx, rt: rt})
+	th.Push(fn)
+	for _, a := range args {
+		th.Push(a)
+	}
+	prev := rt.L.G.CurrentThread
+	rt.L.G.CurrentThread = th
+	err := th.PCall(len(args), lua.MultRet, nil)
+	rt.L.G.CurrentThread = prev
+	var results []lua.LValue
+	if err == nil {
+		n := th.GetTop()
+		results = make([]lua.LValue, n)
+		for i := 1; i <= n; i++ {
+			results[i-1] = th.Get(i)
+		}
+	} else if t.ctx.Err() != nil {
+		err = interruptedError(err)
+	}
+	th.SetTop(0)
+	t.results, t.err = results, err
+	t.finish(results)
+	rt.unlock()
+	close(t.done)
+	t.cancel()
+	return results, err
+}
+
+// finish hands what the task returns to its parent and closes the rest. A
+// foreground task (no Lua parent) that was not interrupted hands everything
+// to the session.
+func (t *Task) finish(results []lua.LValue) {
+	t.resMu.Lock()
+	res := t.resources
+	t.resources = nil
+	t.finished = true
+	t.resMu.Unlock()
+	keepAll := !t.background && t.ctx.Err() == nil
+	for c := range res {
+		if keepAll || returned(c, results) {
+			t.parent.adopt(c)
+		} else {
+			c.Close()
+		}
+	}
+}
+
+func returned(c io.Closer, results []lua.LValue) bool {
+	for _, v := range results {
+		if ud, ok := v.(*lua.LUserData); ok && ud.Value == c {
+			return true
+		}
+	}
+	return false
+}
+
+// adopt makes t the owner of c; if t has already finished, its parent is.
+func (t *Task) adopt(c io.Closer) {
+	for ; t != nil; t = t.parent {
+		t.resMu.Lock()
+		if !t.finished {
+			if t.resources == nil {
+				t.resources = map[io.Closer]struct{}{}
+			}
+			t.resources[c] = struct{}{}
+			t.resMu.Unlock()
+			return
+		}
+		t.resMu.Unlock()
+	}
+	c.Close() // the runtime itself has closed: nobody can use it any more
+}
+
+func (t *Task) release(c io.Closer) bool {
+	t.resMu.Lock()
+	defer t.resMu.Unlock()
+	if _, ok := t.resources[c]; ok {
+		delete(t.resources, c)
+		return true
+	}
+	return false
+}
+
+func (t *Task) closeResources() {
+	t.resMu.Lock()
+	res := t.resources
+	t.resources = nil
+	t.finished = true
+	t.resMu.Unlock()
+	for c := range res {
+		c.Close()
+	}
+}
+
+// Track makes the task running L the owner of c: c is closed when the task
+// ends, fails or is cancelled, unless the task returns it, passes it to
+// spawn or sends it over a channel first. Call Untrack when Lua closes c.
+func Track(L *lua.LState, c io.Closer) {
+	t := CurrentTask(L)
+	if t == nil {
+		t = Of(L).root
+	}
+	t.adopt(c)
+}
+
+// Untrack forgets c (it was closed explicitly), wherever it is owned.
+func Untrack(L *lua.LState, c io.Closer) {
+	rt := Of(L)
+	for t := CurrentTask(L); t != nil; t = t.parent {
+		if t.release(c) {
+			return
+		}
+	}
+	if rt.root.release(c) {
+		return
+	}
+	rt.tasksMu.Lock()
+	defer rt.tasksMu.Unlock()
+	for _, t := range rt.tasks {
+		if t.release(c) {
+			return
+		}
+	}
+}
+
+// Adopt moves the resources referenced by v (a userdata holding a tracked
+// value) to the task running L.
+func Adopt(L *lua.LState, v lua.LValue) {
+	ud, ok := v.(*lua.LUserData)
+	if !ok {
+		return
+	}
+	c, ok := ud.Value.(io.Closer)
+	if !ok {
+		return
+	}
+	rt := Of(L)
+	owner := CurrentTask(L)
+	if owner == nil {
+		owner = rt.root
+	}
+	found := rt.root.release(c)
+	if !found {
+		rt.tasksMu.Lock()
+		for _, t := range rt.tasks {
+			if t.release(c) {
+				found = true
+				break
+			}
+		}
+		rt.tasksMu.Unlock()
+	}
+	if !found {
+		for t := CurrentTask(L); t != nil && !found; t = t.parent {
+			found = t.release(c)
+		}
+	}
+	if found {
+		owner.adopt(c)
+	}
+}
+
+// Spawn starts fn(args…) as a background task whose parent is the task
+// running L. Resources among args move to the new task. Call with the lock
+// held (from a Go function called by Lua).
+func Spawn(L *lua.LState, fn *lua.LFunction, args []lua.LValue) *Task {
+	rt := Of(L)
+	parent := CurrentTask(L)
+	ctx := rt.rootCtx
+	if parent == nil {
+		parent = rt.root
+	} else {
+		ctx = parent.ctx
+	}
+	t := rt.newTask(ctx, parent, functionName(fn))
+	t.background = true
+	rt.tasksMu.Lock()
+	rt.tasks[t.id] = t
+	rt.tasksMu.Unlock()
+	for _, a := range args {
+		moveTo(L, a, t)
+	}
+	rt.wg.Add(1)
+	go func() {
+		defer rt.wg.Done()
+		_, err := t.run(fn, args)
+		rt.tasksMu.Lock()
+		delete(rt.tasks, t.id)
+		rt.tasksMu.Unlock()
+		if err != nil && t.joiners.Load() == 0 && !isInterrupted(err) {
+			fmt.Fprintf(rt.Stderr(), "task %d (%s) failed: %v\n", t.id, t.name, errorMessage(err))
+		}
+	}()
+	return t
+}
+
+// moveTo hands a tracked resource held in v to t.
+func moveTo(L *lua.LState, v lua.LValue, t *Task) {
+	ud, ok := v.(*lua.LUserData)
+	if !ok {
+		return
+	}
+	c, ok := ud.Value.(io.Closer)
+	if !ok {
+		return
+	}
+	for owner := CurrentTask(L); owner != nil; owner = owner.parent {
+		if owner.release(c) {
+			t.adopt(c)
+			return
+		}
+	}
+	if Of(L).root.release(c) {
+		t.adopt(c)
+	}
+}
+
+// Wait blocks the task running L until t finishes or timeout passes
+// (timeout < 0: no limit). It reports whether t finished.
+func (t *Task) Wait(L *lua.LState, timeout time.Duration) bool {
+	select {
+	case <-t.done:
+		return true
+	default:
+	}
+	t.joiners.Add(1)
+	defer t.joiners.Add(-1)
+	finished := false
+	Block(L, func(ctx context.Context) error {
+		var expire <-chan time.Time
+		if timeout >= 0 {
+			timer := time.NewTimer(timeout)
+			defer timer.Stop()
+			expire = timer.C
+		}
+		select {
+		case <-t.done:
+			finished = true
+		case <-expire:
+		case <-ctx.Done():
+		}
+		return nil
+	})
+	return finished
+}
+
+// Result returns what the finished task returned, or its error.
+func (t *Task) Result() ([]lua.LValue, error) { return t.results, t.err }
+
+func functionName(fn *lua.LFunction) string {
+	if fn.IsG || fn.Proto == nil {
+		return "go function"
+	}
+	return fmt.Sprintf("%s:%d", fn.Proto.SourceName, fn.Proto.LineDefined)
+}
+
+func sortTasks(ts []*Task) { sort.Slice(ts, func(i, j int) bool { return ts[i].id < ts[j].id }) }
