@@ -29,6 +29,7 @@ func (rt *Runtime) installBuiltins() {
 			{Name: "help", Args: "([name])", Doc: "Shows help: help() lists modules, help(socket) a module, help(socket.connect) or help(\"socket.connect\") one function.", Fn: rt.help},
 			{Name: "print", Args: "(...)", Doc: "Prints its arguments separated by tabs, as Lua's print, above the prompt when tasks print in the background.", Fn: rt.print},
 			{Name: "pcall", Args: "(f, ...)", Doc: "Calls f(...) in protected mode: true and its results, or false and the error. Unlike gopher-lua's own, it leaves the caller's locals intact (upstream bug #448).", Fn: basePcall},
+			{Name: "error", Args: "([message[, level]])", Doc: "Raises an error with message (any value); level 1 (the default) prefixes the position of the caller, 0 none.", Fn: baseError},
 			{Name: "xpcall", Args: "(f, handler)", Doc: "Like pcall, but an error is passed through handler (e.g. debug.traceback) before it is returned.", Fn: baseXpcall},
 		},
 		Types: []*Type{taskType, chanType},

@@ -62,6 +62,9 @@ func chanSend(L *lua.LState) int {
 	if c.isClosed() {
 		L.RaiseError("send on closed channel")
 	}
+	// A socket in flight belongs to the session until a receiver adopts it,
+	// so that the sender ending does not close it.
+	moveTo(L, v, Of(L).root)
 	select { // fast path: room in the buffer, no need to let go of the lock
 	case c.data <- v:
 		L.Push(lua.LTrue)

@@ -14,6 +14,22 @@ func basePcall(L *lua.LState) int {
 	return protectedCall(L, L.Get(1), 2, nil)
 }
 
+// baseError is Lua 5.1's error: unlike gopher-lua's, error() with no
+// argument raises nil instead of complaining.
+func baseError(L *lua.LState) int {
+	L.Error(L.Get(1), L.OptInt(2, 1))
+	return 0
+}
+
+// callable reports whether v can be called: a function, or a value whose
+// metatable has __call.
+func callable(L *lua.LState, v lua.LValue) bool {
+	if _, ok := v.(*lua.LFunction); ok {
+		return true
+	}
+	return L.GetMetaField(v, "__call") != lua.LNil
+}
+
 func baseXpcall(L *lua.LState) int {
 	fn := L.CheckAny(1)
 	handler := L.CheckFunction(2)
@@ -24,6 +40,12 @@ func baseXpcall(L *lua.LState) int {
 // true and its results, or false and the error value (passed through handler
 // when there is one).
 func protectedCall(L *lua.LState, fn lua.LValue, first int, handler *lua.LFunction) int {
+	if !callable(L, fn) {
+		// gopher-lua says "a non-function object"; Lua names the type.
+		L.Push(lua.LFalse)
+		L.Push(lua.LString("attempt to call a " + fn.Type().String() + " value"))
+		return 2
+	}
 	rt := Of(L)
 	co := rt.pcallThread(L, handler == nil)
 	top := L.GetTop()

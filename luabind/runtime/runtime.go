@@ -209,10 +209,11 @@ var ErrIncomplete = errors.New("incomplete chunk")
 func (rt *Runtime) Exec(ctx context.Context, proto *lua.FunctionProto, name string, args ...lua.LValue) ([]lua.LValue, error) {
 	rt.lock()
 	fn := rt.L.NewFunctionFromProto(proto)
-	t := rt.newTask(ctx, rt.root, name)
+	t := rt.newTask(rt.root, name)
 	rt.unlock()
-	results, err := t.run(fn, args)
-	return results, err
+	stop := context.AfterFunc(ctx, t.cancelTree)
+	defer stop()
+	return t.run(fn, args)
 }
 
 // Close cancels every task, waits briefly for them to finish and closes every

@@ -32,6 +32,7 @@ type Task struct {
 
 	resMu     sync.Mutex
 	resources map[io.Closer]struct{}
+	children  map[*Task]struct{} // live spawned tasks, cancelled with this one
 	finished  bool // resources closed or handed on; new ones go to the parent
 }
 
@@ -56,9 +57,9 @@ func (t *Task) Name() string { return t.name }
 // Done is closed when the task has finished.
 func (t *Task) Done() <-chan struct{} { return t.done }
 
-// Cancel interrupts the task: its blocking calls return and the VM raises
-// "interrupted" at its next instruction.
-func (t *Task) Cancel() { t.cancel() }
+// Cancel interrupts the task and the tasks it spawned: their blocking calls
+// return and the VM raises "interrupted" at the next instruction.
+func (t *Task) Cancel() { t.cancelTree() }
 
 func (t *Task) String() string {
 	state := "running"
@@ -76,18 +77,40 @@ func (t *Task) String() string {
 	return fmt.Sprintf("<task %d %s %s>", t.id, state, t.name)
 }
 
-func (rt *Runtime) newTask(ctx context.Context, parent *Task, name string) *Task {
-	// The task's context ends when the caller's does (Ctrl-C of the line
-	// that spawned it) or when the runtime closes.
-	merged, cancel := context.WithCancel(ctx)
-	stopOnClose := context.AfterFunc(rt.rootCtx, cancel)
+// newTask makes a task under parent. Its context is not derived from the
+// parent's: a task outlives the task that spawned it (as a goroutine does);
+// cancelling a task cancels its live descendants explicitly instead.
+func (rt *Runtime) newTask(parent *Task, name string) *Task {
+	ctx, cancel := context.WithCancel(rt.rootCtx)
 	rt.tasksMu.Lock()
 	rt.nextID++
 	t := &Task{rt: rt, id: rt.nextID, name: name, parent: parent, done: make(chan struct{})}
 	rt.tasksMu.Unlock()
-	t.ctx = context.WithValue(merged, taskKey{}, t)
-	t.cancel = func() { cancel(); stopOnClose() }
+	t.ctx = context.WithValue(ctx, taskKey{}, t)
+	t.cancel = cancel
+	if parent != rt.root {
+		parent.resMu.Lock()
+		if parent.children == nil {
+			parent.children = map[*Task]struct{}{}
+		}
+		parent.children[t] = struct{}{}
+		parent.resMu.Unlock()
+	}
 	return t
+}
+
+// cancelTree cancels t and every live task it spawned, recursively.
+func (t *Task) cancelTree() {
+	t.cancel()
+	t.resMu.Lock()
+	children := make([]*Task, 0, len(t.children))
+	for c := range t.children {
+		children = append(children, c)
+	}
+	t.resMu.Unlock()
+	for _, c := range children {
+		c.cancelTree()
+	}
 }
 
 // run executes fn on a new thread on the calling goroutine. It takes and
@@ -112,15 +135,26 @@ func (t *Task) run(fn *lua.LFunction, args []lua.LValue) ([]lua.LValue, error) {
 		for i := 1; i <= n; i++ {
 			results[i-1] = th.Get(i)
 		}
-	} else if t.ctx.Err() != nil {
-		err = interruptedError(err)
+	}
+	// A chunk ending in a blocking call (`return sleep(60)`) has no next
+	// instruction at which the VM would notice the cancel: check here.
+	if t.ctx.Err() != nil {
+		err, results = interruptedError(err), nil
 	}
 	th.SetTop(0)
 	t.results, t.err = results, err
 	t.finish(results)
 	rt.unlock()
+	rt.tasksMu.Lock()
+	delete(rt.tasks, t.id)
+	rt.tasksMu.Unlock()
 	close(t.done)
-	t.cancel()
+	t.cancel() // frees the context; children have their own
+	if p := t.parent; p != nil {
+		p.resMu.Lock()
+		delete(p.children, t)
+		p.resMu.Unlock()
+	}
 	return results, err
 }
 
@@ -264,13 +298,10 @@ func Adopt(L *lua.LState, v lua.LValue) {
 func Spawn(L *lua.LState, fn *lua.LFunction, args []lua.LValue) *Task {
 	rt := Of(L)
 	parent := CurrentTask(L)
-	ctx := rt.rootCtx
 	if parent == nil {
 		parent = rt.root
-	} else {
-		ctx = parent.ctx
 	}
-	t := rt.newTask(ctx, parent, functionName(fn))
+	t := rt.newTask(parent, functionName(fn))
 	t.background = true
 	rt.tasksMu.Lock()
 	rt.tasks[t.id] = t
@@ -282,9 +313,6 @@ func Spawn(L *lua.LState, fn *lua.LFunction, args []lua.LValue) *Task {
 	go func() {
 		defer rt.wg.Done()
 		_, err := t.run(fn, args)
-		rt.tasksMu.Lock()
-		delete(rt.tasks, t.id)
-		rt.tasksMu.Unlock()
 		if err != nil && t.joiners.Load() == 0 && !isInterrupted(err) {
 			fmt.Fprintf(rt.Stderr(), "task %d (%s) failed: %v\n", t.id, t.name, errorMessage(err))
 		}

@@ -1,0 +1,18 @@
+// Command socklab is a Lua REPL and script runner for network labs: Lua 5.1
+// with Python-style socket, scanning and address modules.
+//
+// Usage is that of the lua binary (see socklab --help); everything but the
+// call below lives in package shell.
+package main
+
+import (
+	"os"
+
+	"socklab/shell"
+
+	_ "socklab/luabind/modules" // register every Lua module
+)
+
+func main() {
+	os.Exit(shell.Main(os.Args, os.Stdin, os.Stdout, os.Stderr))
+}

@@ -1,0 +1,101 @@
+package runtime_test
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+
+	lua "github.com/yuin/gopher-lua"
+
+	rtm "socklab/luabind/runtime"
+)
+
+// Run with: go test -run '^$' -bench . -benchtime 2x ./luabind/runtime/
+// (the Lua-side loops size themselves from b.N; startup runs the binary).
+
+// BenchmarkStartup times `socklab -e 'print(1)'` as a whole process and
+// reports its peak RSS. Target: under 15 ms and 30 MB.
+func BenchmarkStartup(b *testing.B) {
+	bin := filepath.Join(b.TempDir(), "socklab")
+	build := exec.Command("go", "build", "-o", bin, "socklab/cmd/socklab")
+	if out, err := build.CombinedOutput(); err != nil {
+		b.Skipf("cannot build socklab: %v\n%s", err, out)
+	}
+	var maxRSS int64
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		cmd := exec.Command(bin, "-e", "print(1)")
+		if out, err := cmd.Output(); err != nil || string(out) != "1\n" {
+			b.Fatalf("socklab -e 'print(1)': %q, %v", out, err)
+		}
+		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok && ru.Maxrss > maxRSS {
+			maxRSS = ru.Maxrss
+		}
+	}
+	b.ReportMetric(float64(maxRSS)/1024, "MB-maxrss")
+}
+
+func benchLua(b *testing.B, setup, loop string) {
+	rt := rtm.New()
+	defer rt.Close()
+	rt.SetOutput(os.Stdout, os.Stderr)
+	src := setup + "\nlocal N = ...\nfor i = 1, N do " + loop + " end"
+	proto, err := rt.Compile(src, "bench")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	if _, err := rt.Exec(context.Background(), proto, "bench", luaNumber(b.N)); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// BenchmarkSpawnJoin is the cost of starting a task and waiting for it.
+func BenchmarkSpawnJoin(b *testing.B) {
+	benchLua(b, "local function f() return 1 end", "spawn(f):join()")
+}
+
+// BenchmarkBoundCall is the interpreter's overhead for one call of a bound
+// Go function (argument checks included).
+func BenchmarkBoundCall(b *testing.B) {
+	benchLua(b, "local add = testmod.add", "add(i, 1)")
+}
+
+// BenchmarkLuaCall is the same call to a Lua function, for comparison.
+func BenchmarkLuaCall(b *testing.B) {
+	benchLua(b, "local function add(a, b) return a + b end", "add(i, 1)")
+}
+
+// BenchmarkPcall is the cost of our bug-free pcall around a trivial call.
+func BenchmarkPcall(b *testing.B) {
+	benchLua(b, "local function f() return 1 end", "pcall(f)")
+}
+
+// BenchmarkPcallError is pcall catching an error.
+func BenchmarkPcallError(b *testing.B) {
+	benchLua(b, "local function f() error('x') end", "pcall(f)")
+}
+
+// BenchmarkSleepZero is a blocking call's lock hand-off: release, wait,
+// take the lock back.
+func BenchmarkSleepZero(b *testing.B) {
+	benchLua(b, "", "sleep(0)")
+}
+
+// BenchmarkSleepingTasks: 10,000 tasks sleeping 0.5 s (target: under 2 s).
+func BenchmarkSleepingTasks(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		out, err := run(b, `local hs = {} for i = 1, 10000 do hs[i] = spawn(sleep, 0.5) end join(hs) print("ok")`)
+		if err != nil || out != "ok\n" {
+			b.Fatal(out, err)
+		}
+		b.ReportMetric(time.Since(start).Seconds(), "s/10k-tasks")
+	}
+}
+
+func luaNumber(n int) lua.LValue { return lua.LNumber(n) }

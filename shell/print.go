@@ -1,0 +1,257 @@
+package shell
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	lua "github.com/yuin/gopher-lua"
+
+	"socklab/luabind/runtime"
+)
+
+// Limits of the value printer: what the REPL shows of a big or deep value.
+const (
+	printMaxEntries = 50 // entries shown per table; the rest become "… (N more)"
+	printMaxDepth   = 6  // nesting shown; deeper tables print as {…}
+	printLineWidth  = 72 // a table whose one-line form is longer is indented
+	metaTimeout     = time.Second
+)
+
+// printer renders Lua values as readable, bounded, cycle-safe Lua-like
+// literals: {1, 2, 3}, {host = "127.0.0.1", port = 80}, nested tables
+// indented when they do not fit on a line. It reads Lua values, so it must
+// run with the runtime's lock held (inside rt.Do).
+type printer struct {
+	rt *runtime.Runtime
+	L  *lua.LState
+	// open holds the tables being printed, to show a cycle as <cycle>.
+	open map[*lua.LTable]bool
+}
+
+// formatResults renders the values a REPL chunk returned, separated by tabs
+// as lua 5.4's REPL does; strings are quoted so that "1" and 1 differ.
+// Call with the lock held.
+func formatResults(rt *runtime.Runtime, L *lua.LState, vs []lua.LValue) string {
+	p := &printer{rt: rt, L: L, open: map[*lua.LTable]bool{}}
+	parts := make([]string, len(vs))
+	for i, v := range vs {
+		parts[i] = p.value(v, 0)
+	}
+	return strings.Join(parts, "\t")
+}
+
+// value renders v at nesting depth depth.
+func (p *printer) value(v lua.LValue, depth int) string {
+	switch x := v.(type) {
+	case lua.LString:
+		return quote(string(x))
+	case *lua.LTable:
+		if s, ok := p.tostringMeta(x); ok {
+			return s
+		}
+		return p.table(x, depth)
+	case *lua.LUserData:
+		if t := p.rt.TypeOf(x); t != nil && t.Tostring != nil {
+			return t.Tostring(x)
+		}
+		if s, ok := p.tostringMeta(x); ok {
+			return s
+		}
+		return x.String()
+	case *lua.LFunction:
+		if f := p.rt.Doc(x); f != nil {
+			return "function: builtin " + strings.TrimSuffix(f.Signature(), f.Args)
+		}
+		return x.String()
+	}
+	return v.String() // nil, booleans, numbers, threads, channels
+}
+
+// table renders t, on one line when short, else one entry per line.
+func (p *printer) table(t *lua.LTable, depth int) string {
+	if p.open[t] {
+		return "<cycle>"
+	}
+	keys := tableKeys(t)
+	if len(keys.array)+len(keys.other) == 0 {
+		return "{}"
+	}
+	if depth >= printMaxDepth {
+		return "{…}"
+	}
+	p.open[t] = true
+	defer delete(p.open, t)
+
+	var entries []string
+	total := len(keys.array) + len(keys.other)
+	for _, v := range keys.array {
+		if len(entries) == printMaxEntries {
+			break
+		}
+		entries = append(entries, p.value(v, depth+1))
+	}
+	for _, k := range keys.other {
+		if len(entries) == printMaxEntries {
+			break
+		}
+		entries = append(entries, p.key(k, depth)+" = "+p.value(t.RawGet(k), depth+1))
+	}
+	if more := total - len(entries); more > 0 {
+		entries = append(entries, fmt.Sprintf("… (%d more)", more))
+	}
+
+	oneLine := "{" + strings.Join(entries, ", ") + "}"
+	if !strings.Contains(oneLine, "\n") && utf8.RuneCountInString(oneLine)+2*depth <= printLineWidth {
+		return oneLine
+	}
+	var b strings.Builder
+	b.WriteString("{\n")
+	for i, e := range entries {
+		b.WriteString("  ")
+		b.WriteString(strings.ReplaceAll(e, "\n", "\n  "))
+		if i < len(entries)-1 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('\n')
+	}
+	b.WriteString("}")
+	return b.String()
+}
+
+// key renders a table key as it would appear in a constructor: name or [k].
+func (p *printer) key(k lua.LValue, depth int) string {
+	if s, ok := k.(lua.LString); ok && isIdentifier(string(s)) {
+		return string(s)
+	}
+	return "[" + p.value(k, depth+1) + "]"
+}
+
+// sortedKeys splits a table's keys into its array part (1..n, as values)
+// and the other keys, sorted: numbers, then strings, then the rest.
+type sortedKeys struct {
+	array []lua.LValue
+	other []lua.LValue
+}
+
+func tableKeys(t *lua.LTable) sortedKeys {
+	var ks sortedKeys
+	n := 0
+	for ; t.RawGetInt(n+1) != lua.LNil; n++ {
+		ks.array = append(ks.array, t.RawGetInt(n+1))
+	}
+	t.ForEach(func(k, _ lua.LValue) {
+		if num, ok := k.(lua.LNumber); ok && float64(num) == float64(int(num)) && int(num) >= 1 && int(num) <= n {
+			return
+		}
+		ks.other = append(ks.other, k)
+	})
+	rank := func(v lua.LValue) int {
+		switch v.(type) {
+		case lua.LNumber:
+			return 0
+		case lua.LString:
+			return 1
+		case lua.LBool:
+			return 2
+		}
+		return 3
+	}
+	sort.SliceStable(ks.other, func(i, j int) bool {
+		a, b := ks.other[i], ks.other[j]
+		if ra, rb := rank(a), rank(b); ra != rb {
+			return ra < rb
+		}
+		if na, ok := a.(lua.LNumber); ok {
+			return na < b.(lua.LNumber)
+		}
+		return a.String() < b.String()
+	})
+	return ks
+}
+
+// tostringMeta calls v's __tostring metamethod, if it has one, on a thread
+// of its own with a time limit (we hold the lock: a runaway metamethod must
+// not hang the REPL). It reports false when there is none or it fails.
+func (p *printer) tostringMeta(v lua.LValue) (string, bool) {
+	fn := p.L.GetMetaField(v, "__tostring")
+	if fn == lua.LNil {
+		return "", false
+	}
+	th, cancelThread := p.L.NewThread()
+	if cancelThread != nil {
+		defer cancelThread()
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), metaTimeout)
+	defer cancel()
+	th.SetContext(ctx)
+	prev := p.L.G.CurrentThread
+	p.L.G.CurrentThread = th
+	defer func() { p.L.G.CurrentThread = prev }()
+	th.Push(fn)
+	th.Push(v)
+	if err := th.PCall(1, 1, nil); err != nil {
+		return "", false
+	}
+	s, ok := th.Get(-1).(lua.LString)
+	return string(s), ok
+}
+
+// quote renders s as a Lua string literal, "…" with escapes; valid UTF-8
+// text is kept, other bytes become \ddd.
+func quote(s string) string {
+	var b strings.Builder
+	b.Grow(len(s) + 2)
+	b.WriteByte('"')
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == '"' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r == utf8.RuneError && size == 1, r < 0x20, r == 0x7f:
+			// \ddd must not be followed by a digit that would extend it.
+			if i+size < len(s) && s[i+size] >= '0' && s[i+size] <= '9' {
+				fmt.Fprintf(&b, `\%03d`, s[i])
+			} else {
+				b.WriteString(`\` + strconv.Itoa(int(s[i])))
+			}
+		default:
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+var luaKeywords = map[string]bool{
+	"and": true, "break": true, "do": true, "else": true, "elseif": true,
+	"end": true, "false": true, "for": true, "function": true, "goto": true,
+	"if": true, "in": true, "local": true, "nil": true, "not": true, "or": true,
+	"repeat": true, "return": true, "then": true, "true": true, "until": true,
+	"while": true,
+}
+
+// isIdentifier reports whether s is a Lua name (so t.s works).
+func isIdentifier(s string) bool {
+	if s == "" || luaKeywords[s] {
+		return false
+	}
+	for i, c := range s {
+		if !(c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || i > 0 && c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
+}

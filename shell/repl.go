@@ -1,0 +1,231 @@
+package shell
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+
+	"github.com/chzyer/readline"
+	lua "github.com/yuin/gopher-lua"
+
+	"socklab/luabind/runtime"
+)
+
+const (
+	prompt       = "socklab> "
+	contPrompt   = "   ...> "
+	replChunk    = "stdin" // chunk name of REPL input, as lua uses
+	bannerFormat = "socklab %s: Lua 5.1 with network modules. help() for help, Ctrl-D to exit.\n"
+)
+
+// errPromptInterrupt is Ctrl-C at the prompt: drop the chunk being typed.
+var errPromptInterrupt = errors.New("interrupted at the prompt")
+
+// lineReader is where the REPL reads lines: readline on a terminal, plain
+// lines otherwise (socklab -i with piped input), with no prompt or history.
+type lineReader interface {
+	readLine(prompt string) (string, error) // io.EOF at the end, errPromptInterrupt on Ctrl-C
+	addHistory(entry string)
+	close()
+}
+
+// repl reads chunks, runs them and prints their values until end of input.
+func (s *session) repl(banner bool) int {
+	var in lineReader
+	out, errOut := s.stdout, s.stderr
+	if isTerminal(s.stdin) {
+		rl, err := readline.NewEx(&readline.Config{
+			Prompt:                 prompt,
+			HistoryFile:            historyPath(),
+			DisableAutoSaveHistory: true, // a multi-line chunk is one entry
+			HistorySearchFold:      true,
+			AutoComplete:           &completer{rt: s.rt},
+			InterruptPrompt:        "^C",
+			Stdout:                 s.stdout,
+			Stderr:                 s.stderr,
+		})
+		if err != nil {
+			fmt.Fprintf(s.stderr, "socklab: %v\n", err)
+			return ExitUsage
+		}
+		// Lua output, also from background tasks, goes through readline,
+		// which clears the prompt line, writes, and redraws it.
+		out, errOut = rl.Stdout(), rl.Stderr()
+		s.rt.SetOutput(out, errOut)
+		s.onExit = func() { rl.Close() }
+		in = &readlineReader{rl: rl, rt: s.rt}
+	} else {
+		in = &plainReader{r: bufio.NewReader(s.stdin)}
+	}
+	defer in.close()
+	if banner && isTerminal(s.stdin) {
+		fmt.Fprintf(out, bannerFormat, Version)
+	}
+
+	// While a chunk runs the terminal is in cooked mode, so Ctrl-C arrives
+	// as SIGINT; at the prompt readline sees it as a key.
+	sigc := make(chan os.Signal, 1)
+	signal.Notify(sigc, os.Interrupt)
+	defer signal.Stop(sigc)
+
+	for {
+		proto, err := s.readChunk(in)
+		switch {
+		case err == io.EOF:
+			return ExitOK
+		case err == errPromptInterrupt:
+			continue
+		case err != nil:
+			fmt.Fprintln(errOut, s.colour.paint(s.colour.err, compileErrorMessage(err, replChunk)))
+			continue
+		}
+		s.eval(proto, sigc, out, errOut)
+	}
+}
+
+// readChunk reads lines until they form a complete chunk and compiles it:
+// as an expression (`return <chunk>`) if possible, else as statements. A
+// chunk is saved in history as one entry, even when it has several lines.
+func (s *session) readChunk(in lineReader) (*lua.FunctionProto, error) {
+	var lines []string
+	p := s.colour.paint(s.colour.prompt, prompt)
+	for {
+		line, err := in.readLine(p)
+		if err != nil {
+			return nil, err
+		}
+		if len(lines) == 0 {
+			if strings.TrimSpace(line) == "" {
+				continue
+			}
+			if strings.HasPrefix(line, "=") { // lua 5.1's `=expr`
+				line = "return " + line[1:]
+			}
+		}
+		lines = append(lines, line)
+		proto, err := s.compileInput(strings.Join(lines, "\n"))
+		if errors.Is(err, runtime.ErrIncomplete) {
+			p = s.colour.paint(s.colour.prompt, contPrompt)
+			continue
+		}
+		in.addHistory(s.historyEntry(lines))
+		return proto, err
+	}
+}
+
+// compileInput compiles REPL input the way lua.c does: first as
+// `return <src>` so that expressions print their values, then as
+// statements. The input counts as incomplete if the statements are, or if
+// the expression form is and the statements are simply wrong (`1 +`, `{1,`).
+func (s *session) compileInput(src string) (*lua.FunctionProto, error) {
+	proto, retErr := s.rt.Compile("return "+src, replChunk)
+	if retErr == nil {
+		return proto, nil
+	}
+	proto, err := s.rt.Compile(src, replChunk)
+	if err != nil && errors.Is(retErr, runtime.ErrIncomplete) {
+		return nil, retErr
+	}
+	return proto, err
+}
+
+// historyEntry joins a multi-line chunk into one line when that still
+// compiles (a history file holds one entry per line); otherwise (a `--`
+// comment would swallow the rest) the lines are kept apart.
+func (s *session) historyEntry(lines []string) string {
+	joined := strings.Join(lines, " ")
+	if len(lines) > 1 {
+		if _, err := s.compileInput(joined); err != nil {
+			return strings.Join(lines, "\n")
+		}
+	}
+	return joined
+}
+
+// eval runs one chunk as a foreground task and prints its results or its
+// error. SIGINT cancels the chunk's context: the runtime interrupts it (and
+// the tasks it spawned) and closes what it opened. Tasks the chunk spawned
+// keep running after it ends; a later Ctrl-C does not touch them.
+func (s *session) eval(proto *lua.FunctionProto, sigc chan os.Signal, out, errOut io.Writer) {
+	for len(sigc) > 0 { // a stale Ctrl-C must not interrupt the new chunk
+		<-sigc
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-sigc:
+			cancel()
+		case <-done:
+		}
+	}()
+	results, err := s.rt.Exec(ctx, proto, replChunk)
+	close(done)
+
+	switch {
+	// A chunk whose last act is a tail call of a Go function (`sleep(60)`
+	// runs as `return sleep(60)`) can end without error when interrupted:
+	// Ctrl-C counts, whatever Exec returned.
+	case ctx.Err() != nil || err != nil && runtime.IsInterrupted(err):
+		fmt.Fprintln(errOut, s.colour.paint(s.colour.err, "interrupted"))
+	case err != nil:
+		msg := runtime.ErrorMessage(err)
+		// A traceback helps when the error is inside a function; for a
+		// one-line chunk it only repeats the message's position.
+		if tb := strings.TrimRight(runtime.Traceback(err), "\n"); strings.Count(tb, "\n") > 2 {
+			msg += "\n" + tb
+		}
+		fmt.Fprintln(errOut, s.colour.paint(s.colour.err, msg))
+	case len(results) > 0:
+		var text string
+		s.rt.Do(func(L *lua.LState) { text = formatResults(s.rt, L, results) })
+		fmt.Fprintln(out, s.colour.paint(s.colour.value, text))
+	}
+}
+
+// readlineReader reads from the terminal with editing, history and
+// completion.
+type readlineReader struct {
+	rl *readline.Instance
+	rt *runtime.Runtime
+}
+
+func (r *readlineReader) readLine(prompt string) (string, error) {
+	r.rl.SetPrompt(prompt)
+	line, err := r.rl.Readline()
+	if errors.Is(err, readline.ErrInterrupt) {
+		return "", errPromptInterrupt
+	}
+	return line, err
+}
+
+func (r *readlineReader) addHistory(entry string) {
+	for _, line := range strings.Split(entry, "\n") {
+		r.rl.SaveHistory(line)
+	}
+}
+
+func (r *readlineReader) close() { r.rl.Close() }
+
+// plainReader reads lines from a non-terminal: no prompt, no history (the
+// input is a file or a pipe, not something a person typed).
+type plainReader struct {
+	r *bufio.Reader
+}
+
+func (p *plainReader) readLine(string) (string, error) {
+	line, err := p.r.ReadString('\n')
+	if err == io.EOF && line != "" {
+		err = nil
+	}
+	return strings.TrimRight(line, "\r\n"), err
+}
+
+func (p *plainReader) addHistory(string) {}
+func (p *plainReader) close()            {}
