@@ -33,7 +33,7 @@ type Task struct {
 	resMu     sync.Mutex
 	resources map[io.Closer]struct{}
 	children  map[*Task]struct{} // live spawned tasks, cancelled with this one
-	finished  bool // resources closed or handed on; new ones go to the parent
+	finished  bool               // resources closed or handed on; new ones go to the parent
 }
 
 type taskKey struct{}
