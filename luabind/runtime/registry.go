@@ -291,7 +291,11 @@ func (rt *Runtime) help(L *lua.LState) int {
 				L.RaiseError("help: no such name %q", string(s))
 			}
 		}
-		rt.helpValue(&b, v)
+		if v == lua.LNil {
+			fmt.Fprintln(&b, "help(nil): that name does not exist. Methods are looked up by name: help(\"socket.connect\") or help(s.connect) for a socket s.")
+		} else {
+			rt.helpValue(&b, v)
+		}
 	}
 	fmt.Fprint(rt.Stdout(), b.String())
 	return 0
@@ -312,7 +316,7 @@ func (rt *Runtime) helpIndex(b *strings.Builder) {
 	for _, m := range rt.modules {
 		if m.Name == "" {
 			for _, f := range m.Funcs {
-				fmt.Fprintf(b, "  %-28s %s\n", f.Signature(), firstSentence(f.Doc))
+				fmt.Fprintf(b, "  %-28s %s\n", f.Signature(), truncate(firstSentence(f.Doc), 48))
 			}
 		}
 	}
@@ -332,7 +336,7 @@ func (rt *Runtime) helpValue(b *strings.Builder, v lua.LValue) {
 	switch x := v.(type) {
 	case *lua.LFunction:
 		if f := rt.docs[x]; f != nil {
-			fmt.Fprintf(b, "%s\n  %s\n", f.Signature(), f.Doc)
+			fmt.Fprintf(b, "%s\n  %s\n", f.Signature(), wrap(f.Doc, 76, "  "))
 			return
 		}
 		if x.IsG {
@@ -374,7 +378,7 @@ func (rt *Runtime) helpModule(b *strings.Builder, name string, tbl *lua.LTable) 
 	sort.Slice(funcs, func(i, j int) bool { return funcs[i].Name < funcs[j].Name })
 	fmt.Fprintln(b, "\nFunctions:")
 	for _, f := range funcs {
-		fmt.Fprintf(b, "  %-40s %s\n", f.Signature(), firstSentence(f.Doc))
+		fmt.Fprintf(b, "  %s\n      %s\n", f.Signature(), wrap(firstSentence(f.Doc), 72, "      "))
 	}
 	var consts []string
 	tbl.ForEach(func(k, v lua.LValue) {
@@ -398,7 +402,7 @@ func (rt *Runtime) helpType(b *strings.Builder, t *Type) {
 		fmt.Fprintf(b, "  fields: %s\n", strings.Join(t.Fields, ", "))
 	}
 	for _, m := range t.Methods {
-		fmt.Fprintf(b, "  %-40s %s\n", m.Signature(), firstSentence(m.Doc))
+		fmt.Fprintf(b, "  %s\n      %s\n", m.Signature(), wrap(firstSentence(m.Doc), 72, "      "))
 	}
 }
 
@@ -425,7 +429,33 @@ func (rt *Runtime) lookupPath(L *lua.LState, path string) lua.LValue {
 	if v == L.G.Global {
 		return lua.LNil
 	}
+	if v == lua.LNil {
+		return rt.lookupMethod(L, path)
+	}
 	return v
+}
+
+// lookupMethod finds "socket.connect" as the method connect of a type that
+// the module socket registers, since methods are not module fields.
+func (rt *Runtime) lookupMethod(L *lua.LState, path string) lua.LValue {
+	i := strings.LastIndexAny(path, ".:")
+	if i < 0 {
+		return lua.LNil
+	}
+	module, name := path[:i], path[i+1:]
+	for _, m := range rt.modules {
+		if m.Name != module {
+			continue
+		}
+		for _, t := range m.Types {
+			for j := range t.Methods {
+				if t.Methods[j].Name == name {
+					return methodValue(L, t.Name, name)
+				}
+			}
+		}
+	}
+	return lua.LNil
 }
 
 func methodValue(L *lua.LState, typeName, name string) lua.LValue {
@@ -433,9 +463,20 @@ func methodValue(L *lua.LState, typeName, name string) lua.LValue {
 	return L.GetField(L.GetField(mt, "__methods"), name)
 }
 
+// firstSentence is the summary help lists show: the doc's first sentence.
 func firstSentence(s string) string {
-	if i := strings.Index(s, ". "); i >= 0 {
-		return s[:i+1]
+	for i := 0; i+2 < len(s); i++ {
+		if s[i] == '.' && s[i+1] == ' ' && s[i+2] >= 'A' && s[i+2] <= 'Z' {
+			return s[:i+1]
+		}
+	}
+	return s
+}
+
+// truncate cuts s to n characters, marking the cut.
+func truncate(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
 	}
 	return s
 }
