@@ -1,0 +1,229 @@
+package socket
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/netip"
+	"strconv"
+	"strings"
+
+	lua "github.com/yuin/gopher-lua"
+	"golang.org/x/sys/unix"
+
+	"socklab/luabind/runtime"
+)
+
+// Addresses on the Lua side: a table {host, port} (IPv6: {host, port,
+// flowinfo, scope_id}, as Python's tuples) whose metatable gives .host and
+// .port and prints as 127.0.0.1:5000 or [::1]:5000; a Unix socket's address
+// is its path string (abstract names start with "\0").
+
+const addrMeta = "socket.address"
+
+func installAddrMeta(L *lua.LState) {
+	mt := L.NewTypeMetatable(addrMeta)
+	L.SetField(mt, "__index", L.NewFunction(func(L *lua.LState) int {
+		t := L.CheckTable(1)
+		switch L.Get(2) {
+		case lua.LString("host"):
+			L.Push(t.RawGetInt(1))
+		case lua.LString("port"):
+			L.Push(t.RawGetInt(2))
+		case lua.LString("flowinfo"):
+			L.Push(t.RawGetInt(3))
+		case lua.LString("scope_id"):
+			L.Push(t.RawGetInt(4))
+		default:
+			L.Push(lua.LNil)
+		}
+		return 1
+	}))
+	L.SetField(mt, "__tostring", L.NewFunction(func(L *lua.LState) int {
+		t := L.CheckTable(1)
+		L.Push(lua.LString(hostPort(lua.LVAsString(t.RawGetInt(1)), int(lua.LVAsNumber(t.RawGetInt(2))))))
+		return 1
+	}))
+	L.SetField(mt, "__eq", L.NewFunction(func(L *lua.LState) int {
+		a, b := L.CheckTable(1), L.CheckTable(2)
+		eq := true
+		for i := 1; i <= 4; i++ {
+			if a.RawGetInt(i) != b.RawGetInt(i) {
+				eq = false
+			}
+		}
+		L.Push(lua.LBool(eq))
+		return 1
+	}))
+	L.SetField(mt, "__name", lua.LString("address"))
+}
+
+func hostPort(host string, port int) string {
+	if strings.Contains(host, ":") {
+		return "[" + host + "]:" + strconv.Itoa(port)
+	}
+	return host + ":" + strconv.Itoa(port)
+}
+
+// newAddr makes an address table.
+func newAddr(L *lua.LState, host string, port int, extra ...int) *lua.LTable {
+	t := L.CreateTable(2+len(extra), 0)
+	t.RawSetInt(1, lua.LString(host))
+	t.RawSetInt(2, lua.LNumber(port))
+	for i, v := range extra {
+		t.RawSetInt(3+i, lua.LNumber(v))
+	}
+	L.SetMetatable(t, L.GetTypeMetatable(addrMeta))
+	return t
+}
+
+// pushableAddr converts a kernel address to its Lua form.
+func addrValue(L *lua.LState, sa unix.Sockaddr) lua.LValue {
+	switch a := sa.(type) {
+	case *unix.SockaddrInet4:
+		return newAddr(L, netip.AddrFrom4(a.Addr).String(), a.Port)
+	case *unix.SockaddrInet6:
+		return newAddr(L, InetNtop6(a.Addr)+zoneName(a.ZoneId), a.Port, 0, int(a.ZoneId))
+	case *unix.SockaddrUnix:
+		return lua.LString(unixName(a.Name))
+	case nil:
+		return lua.LNil
+	}
+	return lua.LString(fmt.Sprint(sa))
+}
+
+// unixName undoes x/sys's "@" rewriting of abstract and unnamed addresses.
+func unixName(n string) string {
+	if n == "@" {
+		return ""
+	}
+	if strings.HasPrefix(n, "@") {
+		return "\x00" + n[1:]
+	}
+	return n
+}
+
+func zoneName(id uint32) string {
+	if id == 0 {
+		return ""
+	}
+	if ifc, err := net.InterfaceByIndex(int(id)); err == nil {
+		return "%" + ifc.Name
+	}
+	return "%" + strconv.Itoa(int(id))
+}
+
+// addrString is an address as text, for repr.
+func addrString(sa unix.Sockaddr) string {
+	switch a := sa.(type) {
+	case *unix.SockaddrInet4:
+		return hostPort(netip.AddrFrom4(a.Addr).String(), a.Port)
+	case *unix.SockaddrInet6:
+		return hostPort(InetNtop6(a.Addr)+zoneName(a.ZoneId), a.Port)
+	case *unix.SockaddrUnix:
+		return strconv.Quote(unixName(a.Name))
+	}
+	return ""
+}
+
+// checkPort reads a port argument (0–65535).
+func checkPort(L *lua.LState, v lua.LValue, n int) int {
+	num, ok := v.(lua.LNumber)
+	if !ok {
+		if s, isStr := v.(lua.LString); isStr {
+			if p, err := strconv.Atoi(string(s)); err == nil {
+				num, ok = lua.LNumber(p), true
+			}
+		}
+	}
+	if !ok {
+		L.ArgError(n, "port number expected, got "+typeName(v))
+	}
+	if num != lua.LNumber(int(num)) || num < 0 || num > 65535 {
+		L.ArgError(n, fmt.Sprintf("port must be 0-65535, got %v", num))
+	}
+	return int(num)
+}
+
+func typeName(v lua.LValue) string {
+	if v == lua.LNil {
+		return "no value"
+	}
+	return v.Type().String()
+}
+
+// addrArgs reads an address for family starting at argument n: a Unix path,
+// (host, port) or {host, port}. It returns the host, port (or path) and how
+// many arguments it used. Malformed input raises a Lua error.
+func addrArgs(L *lua.LState, family, n int) (host string, port int, used int) {
+	v := L.Get(n)
+	if family == afUnix {
+		switch x := v.(type) {
+		case lua.LString:
+			if len(x) > 107 {
+				L.ArgError(n, "AF_UNIX path too long")
+			}
+			return string(x), 0, 1
+		}
+		L.ArgError(n, "path string expected, got "+typeName(v))
+	}
+	var hv, pv lua.LValue
+	pn := n + 1
+	if t, ok := v.(*lua.LTable); ok {
+		hv, pv, pn = t.RawGetInt(1), t.RawGetInt(2), n
+		if hv == lua.LNil {
+			hv, pv = t.RawGetString("host"), t.RawGetString("port")
+		}
+		used = 1
+	} else {
+		hv, pv = v, L.Get(n+1)
+		used = 2
+	}
+	hs, ok := hv.(lua.LString)
+	if !ok {
+		L.ArgError(n, "host string expected, got "+typeName(hv))
+	}
+	return string(hs), checkPort(L, pv, pn), used
+}
+
+// resolveAddr turns (host, port) into a kernel address for family, looking
+// names up (without the lock) when they need DNS.
+func resolveAddr(L *lua.LState, family int, host string, port int) (unix.Sockaddr, error) {
+	if family == afUnix {
+		return &unix.SockaddrUnix{Name: host}, nil
+	}
+	a, ok, err := numericIP(host, family)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		runtime.Block(L, func(ctx context.Context) error {
+			a, err = setIPAddr(ctx, host, family)
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return toSockaddr(a, port, family)
+}
+
+func toSockaddr(a netip.Addr, port, family int) (unix.Sockaddr, error) {
+	if family == afInet {
+		if !a.Is4() {
+			return nil, runtime.ErrAddrFamily
+		}
+		return &unix.SockaddrInet4{Addr: a.As4(), Port: port}, nil
+	}
+	sa := &unix.SockaddrInet6{Addr: a.As16(), Port: port}
+	if z := a.Zone(); z != "" {
+		if id, err := strconv.Atoi(z); err == nil {
+			sa.ZoneId = uint32(id)
+		} else if ifc, err := net.InterfaceByName(z); err == nil {
+			sa.ZoneId = uint32(ifc.Index)
+		} else {
+			return nil, runtime.ErrNoName
+		}
+	}
+	return sa, nil
+}
