@@ -100,12 +100,7 @@ func (rt *Runtime) osExit(L *lua.LState) int {
 // the lock they need to finish.
 func (rt *Runtime) Exit(code int) {
 	rt.stop()
-	rt.tasksMu.Lock()
-	for _, t := range rt.tasks {
-		t.closeResources()
-	}
-	rt.tasksMu.Unlock()
-	rt.root.closeResources()
+	rt.ledger.closeAll()
 	if rt.exitHook != nil {
 		rt.exitHook(code)
 		return

@@ -64,7 +64,8 @@ func chanSend(L *lua.LState) int {
 	}
 	// A socket in flight belongs to the session until a receiver adopts it,
 	// so that the sender ending does not close it.
-	moveTo(L, v, Of(L).root)
+	rt := Of(L)
+	rt.ledger.give(v, rt.root)
 	select { // fast path: room in the buffer, no need to let go of the lock
 	case c.data <- v:
 		L.Push(lua.LTrue)

@@ -39,6 +39,8 @@ type Runtime struct {
 	nextID  int
 	wg      sync.WaitGroup // running task goroutines
 
+	ledger ledger // who owns which open resource
+
 	docs    map[*lua.LFunction]*Function // every bound function's doc, for help()
 	modules []*Module                    // loaded modules, in registration order
 	types   map[*lua.LTable]*Type        // metatable → type, for completion and help
@@ -221,7 +223,10 @@ func (rt *Runtime) Exec(ctx context.Context, proto *lua.FunctionProto, name stri
 func (rt *Runtime) Close() {
 	rt.stop()
 	rt.wg.Wait()
-	rt.root.closeResources()
+	for _, c := range rt.ledger.takeAll(rt.root) { // later adopters close at once
+		c.Close()
+	}
+	rt.ledger.closeAll()
 }
 
 // Tasks returns the live background tasks, oldest first.

@@ -30,10 +30,12 @@ type Task struct {
 	joiners    atomic.Int32 // tasks waiting in join: a failure nobody awaits is reported
 	background bool         // started by spawn, not by Exec
 
-	resMu     sync.Mutex
+	// Guarded by the runtime's ledger lock (owner.go).
 	resources map[io.Closer]struct{}
-	children  map[*Task]struct{} // live spawned tasks, cancelled with this one
-	finished  bool               // resources closed or handed on; new ones go to the parent
+	finished  bool // resources closed or handed on; new ones go to the parent
+
+	childMu  sync.Mutex
+	children map[*Task]struct{} // live spawned tasks, cancelled with this one
 }
 
 type taskKey struct{}
@@ -89,12 +91,12 @@ func (rt *Runtime) newTask(parent *Task, name string) *Task {
 	t.ctx = context.WithValue(ctx, taskKey{}, t)
 	t.cancel = cancel
 	if parent != rt.root {
-		parent.resMu.Lock()
+		parent.childMu.Lock()
 		if parent.children == nil {
 			parent.children = map[*Task]struct{}{}
 		}
 		parent.children[t] = struct{}{}
-		parent.resMu.Unlock()
+		parent.childMu.Unlock()
 	}
 	return t
 }
@@ -102,12 +104,12 @@ func (rt *Runtime) newTask(parent *Task, name string) *Task {
 // cancelTree cancels t and every live task it spawned, recursively.
 func (t *Task) cancelTree() {
 	t.cancel()
-	t.resMu.Lock()
+	t.childMu.Lock()
 	children := make([]*Task, 0, len(t.children))
 	for c := range t.children {
 		children = append(children, c)
 	}
-	t.resMu.Unlock()
+	t.childMu.Unlock()
 	for _, c := range children {
 		c.cancelTree()
 	}
@@ -151,26 +153,21 @@ func (t *Task) run(fn *lua.LFunction, args []lua.LValue) ([]lua.LValue, error) {
 	close(t.done)
 	t.cancel() // frees the context; children have their own
 	if p := t.parent; p != nil {
-		p.resMu.Lock()
+		p.childMu.Lock()
 		delete(p.children, t)
-		p.resMu.Unlock()
+		p.childMu.Unlock()
 	}
 	return results, err
 }
 
 // finish hands what the task returns to its parent and closes the rest. A
-// foreground task (no Lua parent) that was not interrupted hands everything
-// to the session.
+// foreground task (a script or REPL line) that was not interrupted hands
+// everything to the session.
 func (t *Task) finish(results []lua.LValue) {
-	t.resMu.Lock()
-	res := t.resources
-	t.resources = nil
-	t.finished = true
-	t.resMu.Unlock()
 	keepAll := !t.background && t.ctx.Err() == nil
-	for c := range res {
+	for _, c := range t.rt.ledger.takeAll(t) {
 		if keepAll || returned(c, results) {
-			t.parent.adopt(c)
+			t.rt.ledger.adopt(t.parent, c)
 		} else {
 			c.Close()
 		}
@@ -184,112 +181,6 @@ func returned(c io.Closer, results []lua.LValue) bool {
 		}
 	}
 	return false
-}
-
-// adopt makes t the owner of c; if t has already finished, its parent is.
-func (t *Task) adopt(c io.Closer) {
-	for ; t != nil; t = t.parent {
-		t.resMu.Lock()
-		if !t.finished {
-			if t.resources == nil {
-				t.resources = map[io.Closer]struct{}{}
-			}
-			t.resources[c] = struct{}{}
-			t.resMu.Unlock()
-			return
-		}
-		t.resMu.Unlock()
-	}
-	c.Close() // the runtime itself has closed: nobody can use it any more
-}
-
-func (t *Task) release(c io.Closer) bool {
-	t.resMu.Lock()
-	defer t.resMu.Unlock()
-	if _, ok := t.resources[c]; ok {
-		delete(t.resources, c)
-		return true
-	}
-	return false
-}
-
-func (t *Task) closeResources() {
-	t.resMu.Lock()
-	res := t.resources
-	t.resources = nil
-	t.finished = true
-	t.resMu.Unlock()
-	for c := range res {
-		c.Close()
-	}
-}
-
-// Track makes the task running L the owner of c: c is closed when the task
-// ends, fails or is cancelled, unless the task returns it, passes it to
-// spawn or sends it over a channel first. Call Untrack when Lua closes c.
-func Track(L *lua.LState, c io.Closer) {
-	t := CurrentTask(L)
-	if t == nil {
-		t = Of(L).root
-	}
-	t.adopt(c)
-}
-
-// Untrack forgets c (it was closed explicitly), wherever it is owned.
-func Untrack(L *lua.LState, c io.Closer) {
-	rt := Of(L)
-	for t := CurrentTask(L); t != nil; t = t.parent {
-		if t.release(c) {
-			return
-		}
-	}
-	if rt.root.release(c) {
-		return
-	}
-	rt.tasksMu.Lock()
-	defer rt.tasksMu.Unlock()
-	for _, t := range rt.tasks {
-		if t.release(c) {
-			return
-		}
-	}
-}
-
-// Adopt moves the resources referenced by v (a userdata holding a tracked
-// value) to the task running L.
-func Adopt(L *lua.LState, v lua.LValue) {
-	ud, ok := v.(*lua.LUserData)
-	if !ok {
-		return
-	}
-	c, ok := ud.Value.(io.Closer)
-	if !ok {
-		return
-	}
-	rt := Of(L)
-	owner := CurrentTask(L)
-	if owner == nil {
-		owner = rt.root
-	}
-	found := rt.root.release(c)
-	if !found {
-		rt.tasksMu.Lock()
-		for _, t := range rt.tasks {
-			if t.release(c) {
-				found = true
-				break
-			}
-		}
-		rt.tasksMu.Unlock()
-	}
-	if !found {
-		for t := CurrentTask(L); t != nil && !found; t = t.parent {
-			found = t.release(c)
-		}
-	}
-	if found {
-		owner.adopt(c)
-	}
 }
 
 // Spawn starts fn(args…) as a background task whose parent is the task
@@ -307,7 +198,7 @@ func Spawn(L *lua.LState, fn *lua.LFunction, args []lua.LValue) *Task {
 	rt.tasks[t.id] = t
 	rt.tasksMu.Unlock()
 	for _, a := range args {
-		moveTo(L, a, t)
+		rt.ledger.give(a, t)
 	}
 	rt.wg.Add(1)
 	go func() {
@@ -318,27 +209,6 @@ func Spawn(L *lua.LState, fn *lua.LFunction, args []lua.LValue) *Task {
 		}
 	}()
 	return t
-}
-
-// moveTo hands a tracked resource held in v to t.
-func moveTo(L *lua.LState, v lua.LValue, t *Task) {
-	ud, ok := v.(*lua.LUserData)
-	if !ok {
-		return
-	}
-	c, ok := ud.Value.(io.Closer)
-	if !ok {
-		return
-	}
-	for owner := CurrentTask(L); owner != nil; owner = owner.parent {
-		if owner.release(c) {
-			t.adopt(c)
-			return
-		}
-	}
-	if Of(L).root.release(c) {
-		t.adopt(c)
-	}
 }
 
 // Wait blocks the task running L until t finishes or timeout passes
