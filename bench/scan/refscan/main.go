@@ -1,0 +1,126 @@
+// Command refscan is the yardstick for socklab's scanner: the plainest fast
+// TCP connect scanner in Go. N goroutines (default 256) each take the next
+// port and make a blocking socket/connect/close with raw syscalls; a connect
+// interrupted by a signal (EINTR: Go's preemption) is retried, and a
+// "successful" connect whose local address equals the remote one (TCP
+// self-connect on loopback, in the ephemeral range) is closed and probed
+// again. It has no timeouts beyond SO_SNDTIMEO, no banner, no UDP, no scope
+// check: point it at loopback only.
+//
+//	refscan [-host 127.0.0.1] [-ports 1-65535] [-c 256] [-timeout 1s]
+//
+// It prints "open: p1,p2,..." on stdout and the time and rate on stderr.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"net/netip"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+func main() {
+	host := flag.String("host", "127.0.0.1", "IPv4 address to scan (loopback only!)")
+	ports := flag.String("ports", "1-65535", "port range lo-hi")
+	conc := flag.Int("c", 256, "goroutines")
+	timeout := flag.Duration("timeout", time.Second, "connect timeout (SO_SNDTIMEO)")
+	flag.Parse()
+
+	ip, err := netip.ParseAddr(*host)
+	if err != nil || !ip.Is4() || !ip.IsLoopback() {
+		fmt.Fprintln(os.Stderr, "refscan: -host must be an IPv4 loopback address")
+		os.Exit(2)
+	}
+	lo, hi, err := parseRange(*ports)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "refscan:", err)
+		os.Exit(2)
+	}
+	tv := unix.NsecToTimeval(timeout.Nanoseconds())
+
+	var next atomic.Int64
+	next.Store(int64(lo))
+	var mu sync.Mutex
+	var open []int
+	var wg sync.WaitGroup
+	start := time.Now()
+	for range *conc {
+		wg.Go(func() {
+			sa := &unix.SockaddrInet4{Addr: ip.As4()}
+			for {
+				p := int(next.Add(1) - 1)
+				if p > hi {
+					return
+				}
+				sa.Port = p
+				if probe(sa, &tv) {
+					mu.Lock()
+					open = append(open, p)
+					mu.Unlock()
+				}
+			}
+		})
+	}
+	wg.Wait()
+	el := time.Since(start)
+	slices.Sort(open)
+	s := make([]string, len(open))
+	for i, p := range open {
+		s[i] = strconv.Itoa(p)
+	}
+	fmt.Println("open: " + strings.Join(s, ","))
+	n := hi - lo + 1
+	fmt.Fprintf(os.Stderr, "refscan: %d ports in %v, %.0f ports/s\n", n, el.Round(time.Millisecond), float64(n)/el.Seconds())
+}
+
+// probe reports whether port sa.Port accepts a connection.
+func probe(sa *unix.SockaddrInet4, tv *unix.Timeval) bool {
+	for {
+		fd, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+		if err != nil { // EMFILE and friends: wait and try again
+			time.Sleep(time.Millisecond)
+			continue
+		}
+		unix.SetsockoptTimeval(fd, unix.SOL_SOCKET, unix.SO_SNDTIMEO, tv)
+		for {
+			err = unix.Connect(fd, sa)
+			if err != unix.EINTR {
+				break
+			}
+		}
+		if err == unix.EISCONN {
+			err = nil
+		}
+		if err == nil {
+			if local, e := unix.Getsockname(fd); e == nil {
+				if l, ok := local.(*unix.SockaddrInet4); ok && l.Port == sa.Port && l.Addr == sa.Addr {
+					unix.Close(fd) // self-connect: not open; probe again
+					continue
+				}
+			}
+		}
+		unix.Close(fd)
+		return err == nil
+	}
+}
+
+func parseRange(s string) (int, int, error) {
+	a, b, ok := strings.Cut(s, "-")
+	if !ok {
+		b = a
+	}
+	lo, err1 := strconv.Atoi(a)
+	hi, err2 := strconv.Atoi(b)
+	if err1 != nil || err2 != nil || lo < 1 || hi > 65535 || lo > hi {
+		return 0, 0, fmt.Errorf("bad port range %q", s)
+	}
+	return lo, hi, nil
+}
