@@ -101,6 +101,7 @@ func Main(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	rt := s.rt
 	defer rt.Close()
 	rt.SetOutput(stdout, stderr)
+	rt.SetTerminal(isTerminal(stderr))
 	rt.SetExitHook(func(code int) {
 		if s.onExit != nil {
 			s.onExit()

@@ -29,6 +29,7 @@ type Runtime struct {
 	outMu  sync.Mutex
 	stdout io.Writer
 	stderr io.Writer
+	tty    atomic.Bool // stderr is a terminal: progress bars may be drawn
 
 	root    *Task // owns what scripts and the session keep; ends at Close
 	rootCtx context.Context
@@ -130,6 +131,14 @@ func (rt *Runtime) SetOutput(stdout, stderr io.Writer) {
 	rt.stdout, rt.stderr = stdout, stderr
 	rt.outMu.Unlock()
 }
+
+// SetTerminal tells modules whether Stderr is a terminal on which a
+// progress display may be drawn (never on a pipe or a file).
+func (rt *Runtime) SetTerminal(isTTY bool) { rt.tty.Store(isTTY) }
+
+// OnTerminal reports whether the output of the runtime running L is a
+// terminal (see SetTerminal).
+func OnTerminal(L *lua.LState) bool { return Of(L).tty.Load() }
 
 // Stdout is where Lua output goes (print, io.write); safe for concurrent use.
 func (rt *Runtime) Stdout() io.Writer { return writerFunc(rt.writeOut) }
