@@ -3,7 +3,9 @@
 #   reference  bench/scan/refscan (plain Go, 256 goroutines, blocking raw connect)
 #   engine     bench/scan/enginescan (socklab/luabind/scan, called from Go)
 #   nmap       nmap -sT -p- -T5 -n -Pn
-#   socklab    the CLI running bench/scan/scan.lua (when cmd/socklab exists)
+#   socklab    the CLI running bench/scan/scan.lua: net.scan, whole process
+#   luascan    the CLI running scripts/portscan.lua 127.0.0.1 1 65535 256: the
+#              tutorial's scanner written in Lua (tasks + connect_ex)
 # Everything runs inside a private network namespace (unshare -n, root) where
 # only this script's 5 listeners exist: the machine's own namespace has a
 # foreign service on :2024 that must never be probed.
@@ -99,37 +101,59 @@ nmap_open() {
 		sort -n | paste -sd, | sed 's/^/open: /'
 }
 
+# The Lua tutorial scanner prints "Port N: Open" lines.
+luascan_open() {
+	"$BIN/socklab" scripts/portscan.lua 127.0.0.1 1 65535 256 |
+		sed -n 's/^Port \([0-9]*\): Open$/\1/p' | sort -n | paste -sd, | sed 's/^/open: /'
+}
+
 NAMES=(reference engine)
 command -v nmap >/dev/null && NAMES+=(nmap)
-[[ -x $BIN/socklab ]] && NAMES+=(socklab)
+[[ -x $BIN/socklab ]] && NAMES+=(socklab luascan)
 # Rounds interleave the scanners, so load from elsewhere hits them alike.
 for _ in $(seq "$RUNS"); do
 	once reference "$BIN/refscan"
 	once engine "$BIN/enginescan"
 	[[ " ${NAMES[*]} " == *" nmap "* ]] && once nmap nmap_open
 	[[ " ${NAMES[*]} " == *" socklab "* ]] && once socklab "$BIN/socklab" bench/scan/scan.lua
+	[[ " ${NAMES[*]} " == *" luascan "* ]] && once luascan luascan_open
 done
+
+declare -A LABEL=(
+	[reference]="reference (Go raw connect)"
+	[engine]="engine (scan.Scan from Go)"
+	[nmap]="nmap -sT -p- -T5 -n -Pn"
+	[socklab]="socklab net.scan (Lua)"
+	[luascan]="Lua tutorial scanner"
+)
+for name in "${NAMES[@]}"; do
+	[[ -n ${FAILED[$name]:-} ]] && continue
+	SECS[$name]=$(printf '%s\n' ${TIMES[$name]} | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}')
+done
+# ratio NAME BASE: NAME's ports/s over BASE's (higher is faster).
+ratio() {
+	[[ -n ${SECS[$1]:-} && -n ${SECS[$2]:-} ]] || { echo "-"; return; }
+	awk -v a="${SECS[$1]}" -v b="${SECS[$2]}" -v pct="${3:-}" \
+		'BEGIN{ if (pct) printf "%.0f%%", 100*b/a; else printf "%.2fx", b/a }'
+}
+echo
+printf '%-28s %9s %10s %9s %8s  %s\n' scanner "median s" "ports/s" "vs nmap" "vs ref" "exactly the listeners"
 for name in "${NAMES[@]}"; do
 	if [[ -n ${FAILED[$name]:-} ]]; then
-		printf '%-10s %s\n' "$name" "${FAILED[$name]}"
+		printf '%-28s %s\n' "${LABEL[$name]}" "${FAILED[$name]}"
 		continue
 	fi
-	med=$(printf '%s\n' ${TIMES[$name]} | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}')
-	SECS[$name]=$med
-	printf '%-10s %7.3f s  %8.0f ports/s  runs: %s exact: %s\n' "$name" "$med" \
-		"$(awk -v t="$med" 'BEGIN{print 65535/t}')" "${TIMES[$name]}" "${EXACT[$name]:-yes}"
+	printf '%-28s %9.3f %10.0f %9s %8s  %s\n' "${LABEL[$name]}" "${SECS[$name]}" \
+		"$(awk -v t="${SECS[$name]}" 'BEGIN{print 65535/t}')" "$(ratio "$name" nmap)" \
+		"$(ratio "$name" reference pct)" "${EXACT[$name]:-yes}"
+done
+echo
+for name in "${NAMES[@]}"; do
+	printf '%-10s runs (s): %s\n' "$name" "${TIMES[$name]:-}"
 done
 command -v nmap >/dev/null || echo "nmap: not installed"
 [[ -x $BIN/socklab ]] || echo "socklab: not built yet"
-
-echo
-echo "time ratios (lower is faster):"
-for n in reference engine nmap socklab; do
-	[[ -n ${SECS[$n]:-} ]] || continue
-	line=$(printf '%-10s' "$n")
-	for base in nmap reference; do
-		[[ -n ${SECS[$base]:-} ]] || continue
-		line+=$(awk -v a="${SECS[$n]}" -v b="${SECS[$base]}" -v n="$base" 'BEGIN{printf "  %.2fx %s", a/b, n}')
-	done
-	echo "$line"
-done
+if [[ -n ${SECS[socklab]:-} && -n ${SECS[nmap]:-} && -n ${SECS[reference]:-} ]]; then
+	echo
+	echo "targets: socklab >= 2.5x nmap's ports/s: $(ratio socklab nmap); >= 85% of the reference's: $(ratio socklab reference pct)"
+fi

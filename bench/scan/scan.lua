@@ -3,7 +3,7 @@
 -- the "open:" line. Only scan hosts you have permission to scan.
 local r = net.scan("127.0.0.1", "1-65535")
 local open = {}
-for _, res in ipairs(r.results or r) do
-  if res.state == "open" then open[#open + 1] = tostring(res.port) end
-end
+for _, res in ipairs(r:open()) do open[#open + 1] = tostring(res.port) end
 print("open: " .. table.concat(open, ","))
+io.stderr:write(("net.scan: %d ports in %.3f s (%.0f ports/s), %d closed\n"):format(
+  r.scanned, r.elapsed, r.scanned / r.elapsed, r.closed))

@@ -3,5 +3,6 @@
 package modules
 
 import (
+	_ "socklab/luabind/scan"
 	_ "socklab/luabind/socket"
 )

@@ -1,0 +1,1000 @@
+package scan
+
+// The Lua face of the scanner: net.scan and its helpers. It only converts
+// arguments and results; the engine (Scan) does the work.
+//
+//	r = net.scan("127.0.0.1", "1-65535", {banner = true})
+//	print(r)                    -- an nmap-style table
+//	for _, p in ipairs(r:open()) do print(p.port, p.service) end
+//
+// # The result
+//
+// net.scan returns a plain Lua list with one entry per port that is NOT
+// closed (open, filtered, open|filtered), sorted by address then port, like
+// the table nmap prints: a full scan of a host holds a handful of entries,
+// not 65,535. Each entry is
+//
+//	{host = "localhost", ip = "127.0.0.1", port = 22, proto = "tcp",
+//	 state = "open", service = "ssh", banner = "SSH-2.0-…", rtt = 0.0001}
+//
+// (service and banner are absent when unknown or empty; rtt is in seconds).
+// The list also carries summary fields: hosts (targets scanned), ports
+// (ports per target), scanned (ports decided, hosts × ports unless the scan
+// was interrupted), closed (how many closed ports are not listed), elapsed
+// (seconds) and interrupted (true only when Ctrl-C or a cancel cut the scan
+// short; the list then holds what was decided before). Its metatable gives
+// r:open() (a new list of the open entries, same metatable and summary
+// fields), r:json([pretty]) and __tostring (the nmap-style table). ipairs,
+// #r and r[1].port work as on any list.
+//
+// # Callbacks and progress
+//
+// The engine reports results from its worker goroutines. on_result is a Lua
+// callback, so it runs on the caller's task: the scan runs in a goroutine,
+// its OnResult appends to a queue, and the calling task alternates between
+// runtime.Block (waiting for the queue, lock released) and calling the
+// callback for each queued result (lock held). It is called for every result
+// that is not closed (the entries the final list will hold), in the order
+// they are decided; all calls are made before net.scan returns. An error in
+// the callback cancels the scan, waits for the engine to stop (closing its
+// sockets) and re-raises the error.
+//
+// The progress bar is drawn on the runtime's stderr only when that is a
+// terminal (runtime.OnTerminal) and the scan has lasted progressDelay; it is
+// redrawn in place with \r and erased when the scan ends, so nothing of it
+// remains on screen or in a log.
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/netip"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	lua "github.com/yuin/gopher-lua"
+
+	"socklab/luabind/runtime"
+	"socklab/luabind/socket"
+)
+
+// resultTypeName names the metatable of scan results.
+const resultTypeName = "scanresult"
+
+// allowKey is where a runtime keeps its net.scan_allow list (a Lua list of
+// prefix strings in the registry, so each runtime has its own).
+const allowKey = "socklab.net.scan_allow"
+
+// Test hooks.
+var (
+	// luaLookup resolves host names for net.scan.
+	luaLookup LookupFunc = DefaultLookup
+	// luaOps, when set, replaces the engine's syscalls (fake sockets).
+	luaOps *sysOps
+	// progressDelay is how long a scan runs before its progress bar shows.
+	progressDelay = time.Second
+)
+
+func init() {
+	runtime.Register(&runtime.Module{
+		Name: "net",
+		Doc:  "port scanning (scan, top_ports, parse_ports, scan_allow)",
+		Funcs: []runtime.Function{
+			{Name: "scan", Args: "(targets, ports[, opts])", Fn: luaScan,
+				Doc: "Scans ports like nmap's connect scan and returns the list of the ports that are not closed (open, filtered, open|filtered). " +
+					"Each entry is {host, ip, port, proto, state, service, banner, rtt}; print(r) shows an nmap-style table, r:open() keeps the open ones, r:json() serialises, " +
+					"and r.closed, r.hosts, r.ports, r.scanned, r.elapsed summarise. " +
+					"Targets: a host name, IPv4/IPv6 address or CIDR block, or a list of them. Ports: a number, a spec string (\"22,80,8000-8100\", \"-\" for all), a list, or {top = N}. " +
+					"Options: timeout (seconds per probe, default 1), concurrency (default: from the open-files limit), rate (probes/s), retries (default 1), " +
+					"banner (true or {bytes = 256, timeout = 0.5}), udp, progress (false: never draw the bar; it is drawn only on a terminal, for scans over 1 s), " +
+					"on_result (function(entry) called on this task for each port that is not closed, as it is found; an error in it stops the scan), " +
+					"i_have_permission. Addresses outside loopback, private and link-local ranges are refused before any packet is sent: only scan hosts you have permission to scan. " +
+					"Misuse raises an error; a name that does not resolve returns nil and a message."},
+			{Name: "scan_allow", Args: "([cidr])", Fn: luaScanAllow,
+				Doc: "Adds an address or CIDR block (\"203.0.113.0/24\") that net.scan may scan in this session although it is not loopback, private or link-local. " +
+					"Only allow hosts you have permission to scan. Returns the list of ranges allowed so far (with no argument, just returns it)."},
+			{Name: "top_ports", Args: "(n)", Fn: luaTopPorts,
+				Doc: "Returns the n TCP ports most often found open (1 ≤ n ≤ 1000), most frequent first (80, 23, 443, 21, 22, …), from nmap's service frequency table. " +
+					"net.scan(host, {top = n}) scans them."},
+			{Name: "parse_ports", Args: "(spec)", Fn: luaParsePorts,
+				Doc: "Returns the sorted list of ports a port argument of net.scan means: a spec string (\"22,80,8000-8100\", \"-\" or \"1-65535\" for all), " +
+					"a number, a list or {top = N}. Raises an error naming a bad item (\"bad port range 70000\")."},
+		},
+		Types: []*runtime.Type{{
+			Name: resultTypeName,
+			Doc:  "the list net.scan returns: entries {host, ip, port, proto, state, service, banner, rtt} for every port not closed, plus fields hosts, ports, scanned, closed, elapsed; print it for an nmap-style table",
+			Methods: []runtime.Function{
+				{Name: "open", Args: "()", Fn: luaResultOpen,
+					Doc: "Returns a new result list holding only the open entries, with the same summary fields and methods."},
+				{Name: "json", Args: "([pretty])", Fn: luaResultJSON,
+					Doc: "Returns the result as a JSON string: {hosts, ports, scanned, closed, elapsed, interrupted, results = [{host, ip, port, proto, state, service, banner, rtt}]}. " +
+						"pretty = true indents it."},
+			},
+			Meta: map[string]lua.LGFunction{"__tostring": luaResultTostring},
+		}},
+		Values: func(L *lua.LState, _ *lua.LTable) {
+			// Results are tables, not userdata: methods are looked up in
+			// the type's method table directly.
+			mt := L.GetTypeMetatable(resultTypeName).(*lua.LTable)
+			mt.RawSetString("__index", mt.RawGetString("__methods"))
+		},
+	})
+}
+
+// ---- arguments ----
+
+// checkTargets reads argument n: a string or a list of strings.
+func checkTargets(L *lua.LState, n int) []string {
+	switch v := L.Get(n).(type) {
+	case lua.LString:
+		return []string{string(v)}
+	case *lua.LTable:
+		var specs []string
+		for i := 1; i <= v.Len(); i++ {
+			s, ok := v.RawGetInt(i).(lua.LString)
+			if !ok {
+				L.ArgError(n, fmt.Sprintf("targets: item %d is a %s, expected a host name, address or CIDR string", i, v.RawGetInt(i).Type()))
+			}
+			specs = append(specs, string(s))
+		}
+		if len(specs) == 0 {
+			L.ArgError(n, "no targets given (an empty list)")
+		}
+		return specs
+	}
+	L.ArgError(n, "targets expected: a host name, address or CIDR string, or a list of them; got "+typeName(L.Get(n)))
+	return nil
+}
+
+func typeName(v lua.LValue) string {
+	if v == lua.LNil {
+		return "no value"
+	}
+	return v.Type().String()
+}
+
+// checkPorts reads argument n as net.scan's ports: a number, a spec string,
+// a list of numbers and specs, or {top = N}. The result is sorted, without
+// duplicates.
+func checkPorts(L *lua.LState, n int) []int {
+	ports, err := portsOf(L.Get(n))
+	if err != nil {
+		L.ArgError(n, err.Error())
+	}
+	return ports
+}
+
+func portsOf(v lua.LValue) ([]int, error) {
+	switch x := v.(type) {
+	case lua.LNumber:
+		p, err := portNumber(x)
+		if err != nil {
+			return nil, err
+		}
+		return []int{p}, nil
+	case lua.LString:
+		return ParsePorts(string(x))
+	case *lua.LTable:
+		if top := x.RawGetString("top"); top != lua.LNil {
+			num, ok := top.(lua.LNumber)
+			if !ok || float64(num) != float64(int(num)) {
+				return nil, fmt.Errorf("{top = N}: N must be a whole number, got %s", typeName(top))
+			}
+			ports, err := TopPorts(int(num))
+			slices.Sort(ports)
+			return ports, err
+		}
+		var ports []int
+		for i := 1; i <= x.Len(); i++ {
+			switch item := x.RawGetInt(i).(type) {
+			case lua.LNumber:
+				p, err := portNumber(item)
+				if err != nil {
+					return nil, err
+				}
+				ports = append(ports, p)
+			case lua.LString:
+				ps, err := ParsePorts(string(item))
+				if err != nil {
+					return nil, err
+				}
+				ports = append(ports, ps...)
+			default:
+				return nil, fmt.Errorf("ports: item %d is a %s, expected a number or a spec string", i, typeName(item))
+			}
+		}
+		if len(ports) == 0 {
+			return nil, errors.New("no ports given (an empty list; {top = N} for the most common ports)")
+		}
+		slices.Sort(ports)
+		return slices.Compact(ports), nil
+	}
+	return nil, fmt.Errorf("ports expected: a number, a spec string like \"22,80,8000-8100\", a list or {top = N}; got %s", typeName(v))
+}
+
+func portNumber(x lua.LNumber) (int, error) {
+	f := float64(x)
+	if f != float64(int64(f)) {
+		return 0, fmt.Errorf("bad port %v: ports are whole numbers", x)
+	}
+	if f < 1 || f > MaxPort {
+		return 0, fmt.Errorf("bad port range %v: ports are 1-65535", x)
+	}
+	return int(f), nil
+}
+
+// luaOptions is what net.scan's opts table holds besides engine Options.
+type luaOptions struct {
+	opts     Options
+	progress lua.LValue // nil (auto), true or false
+	onResult *lua.LFunction
+}
+
+var optionNames = []string{"banner", "concurrency", "i_have_permission", "on_result", "progress", "rate", "retries", "timeout", "udp"}
+
+func checkOptions(L *lua.LState, n int) luaOptions {
+	var o luaOptions
+	o.progress = lua.LNil
+	if L.Get(n) == lua.LNil {
+		return o
+	}
+	tbl, ok := L.Get(n).(*lua.LTable)
+	if !ok {
+		L.ArgError(n, "options table expected, got "+typeName(L.Get(n)))
+	}
+	bad := func(format string, args ...any) { L.ArgError(n, fmt.Sprintf(format, args...)) }
+	seconds := func(key string, v lua.LValue) time.Duration {
+		num, ok := v.(lua.LNumber)
+		if !ok || !(num > 0) || num > 1e6 {
+			bad("%s must be a number of seconds > 0, got %s", key, lua.LVAsString(v)+typeSuffix(v))
+		}
+		return time.Duration(float64(num) * float64(time.Second))
+	}
+	whole := func(key string, v lua.LValue, min int) int {
+		num, ok := v.(lua.LNumber)
+		if !ok || float64(num) != float64(int(num)) || int(num) < min || num > 1<<24 {
+			bad("%s must be a whole number ≥ %d, got %s", key, min, lua.LVAsString(v)+typeSuffix(v))
+		}
+		return int(num)
+	}
+	boolean := func(key string, v lua.LValue) bool {
+		b, ok := v.(lua.LBool)
+		if !ok {
+			bad("%s must be true or false, got %s", key, typeName(v))
+		}
+		return bool(b)
+	}
+	tbl.ForEach(func(k, v lua.LValue) {
+		key, _ := k.(lua.LString)
+		switch string(key) {
+		case "timeout":
+			o.opts.Timeout = seconds("timeout", v)
+		case "concurrency":
+			o.opts.Concurrency = whole("concurrency", v, 1)
+		case "rate":
+			num, ok := v.(lua.LNumber)
+			if !ok || !(num > 0) {
+				bad("rate must be a number of probes per second > 0, got %s", lua.LVAsString(v)+typeSuffix(v))
+			}
+			o.opts.Rate = float64(num)
+		case "retries":
+			o.opts.Retries = whole("retries", v, 0)
+			if o.opts.Retries == 0 {
+				o.opts.Retries = -1 // the engine's 0 means its default
+			}
+		case "banner":
+			switch b := v.(type) {
+			case lua.LBool:
+				o.opts.Banner = bool(b)
+			case *lua.LTable:
+				o.opts.Banner = true
+				b.ForEach(func(k, v lua.LValue) {
+					switch lua.LVAsString(k) {
+					case "bytes":
+						o.opts.BannerBytes = whole("banner.bytes", v, 1)
+					case "timeout":
+						o.opts.BannerTimeout = seconds("banner.timeout", v)
+					default:
+						bad("unknown banner option %q (known: bytes, timeout)", lua.LVAsString(k))
+					}
+				})
+			default:
+				bad("banner must be true, false or {bytes = N, timeout = seconds}, got %s", typeName(v))
+			}
+		case "udp":
+			o.opts.UDP = boolean("udp", v)
+		case "progress":
+			boolean("progress", v)
+			o.progress = v
+		case "on_result":
+			fn, ok := v.(*lua.LFunction)
+			if !ok {
+				bad("on_result must be a function, got %s", typeName(v))
+			}
+			o.onResult = fn
+		case "i_have_permission":
+			o.opts.IHavePermission = boolean("i_have_permission", v)
+		default:
+			bad("unknown option %s (known: %s)", quoteKey(k), strings.Join(optionNames, ", "))
+		}
+	})
+	return o
+}
+
+func typeSuffix(v lua.LValue) string {
+	if _, ok := v.(lua.LNumber); ok {
+		return ""
+	}
+	return " (" + typeName(v) + ")"
+}
+
+func quoteKey(k lua.LValue) string {
+	if s, ok := k.(lua.LString); ok {
+		return strconv.Quote(string(s))
+	}
+	return "[" + k.String() + "]"
+}
+
+// allowed returns the runtime's net.scan_allow list as prefixes.
+func allowed(L *lua.LState) []netip.Prefix {
+	tbl, ok := L.GetField(L.Get(lua.RegistryIndex), allowKey).(*lua.LTable)
+	if !ok {
+		return nil
+	}
+	var out []netip.Prefix
+	for i := 1; i <= tbl.Len(); i++ {
+		if p, err := parseAllow(lua.LVAsString(tbl.RawGetInt(i))); err == nil {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// parseAllow reads "203.0.113.0/24" or a single address.
+func parseAllow(s string) (netip.Prefix, error) {
+	s = strings.TrimSpace(s)
+	if p, err := netip.ParsePrefix(s); err == nil {
+		return p.Masked(), nil
+	}
+	if a, err := netip.ParseAddr(strings.TrimSuffix(strings.TrimPrefix(s, "["), "]")); err == nil {
+		a = a.Unmap()
+		return netip.PrefixFrom(a, a.BitLen()), nil
+	}
+	return netip.Prefix{}, fmt.Errorf("bad range %q: expected an address or a CIDR block like 203.0.113.0/24", s)
+}
+
+// ---- net.scan ----
+
+func luaScan(L *lua.LState) int {
+	specs := checkTargets(L, 1)
+	ports := checkPorts(L, 2)
+	o := checkOptions(L, 3)
+	if L.GetTop() > 3 {
+		L.ArgError(4, "too many arguments: net.scan(targets, ports[, opts])")
+	}
+	opts := o.opts
+	opts.Allow = allowed(L)
+	opts.ops = luaOps
+
+	// Resolve (a DNS query may block: without the lock). A lookup failure is
+	// a network failure (nil, message); a malformed target is misuse.
+	var (
+		targets   []Target
+		parseErr  error
+		lookupErr error
+		lookupMu  sync.Mutex
+	)
+	lookup := func(ctx context.Context, host string) ([]netip.Addr, error) {
+		addrs, err := luaLookup(ctx, host)
+		if err == nil && len(addrs) == 0 {
+			err = errors.New("no addresses")
+		}
+		if err != nil {
+			lookupMu.Lock()
+			lookupErr = fmt.Errorf("cannot resolve %q: %s", host, runtime.PyMessage(err))
+			lookupMu.Unlock()
+		}
+		return addrs, err
+	}
+	runtime.Block(L, func(ctx context.Context) error {
+		targets, parseErr = ParseTargetsWith(ctx, specs, lookup)
+		return nil
+	})
+	if parseErr != nil {
+		if lookupErr != nil {
+			L.Push(lua.LNil)
+			L.Push(lua.LString(lookupErr.Error()))
+			return 2
+		}
+		L.ArgError(1, parseErr.Error())
+	}
+
+	// The scope guard, before anything is sent (Scan checks again).
+	scope := make([]netip.Prefix, len(targets))
+	for i, t := range targets {
+		scope[i] = netip.PrefixFrom(t.IP, t.IP.BitLen())
+	}
+	if err := CheckScope(scope, opts.Allow, opts.IHavePermission); err != nil {
+		L.RaiseError("net.scan: %s", err.Error())
+	}
+	if len(targets) > MaxProbes/len(ports) {
+		L.RaiseError("net.scan: %d hosts × %d ports is more than %d probes; scan fewer hosts or ports", len(targets), len(ports), MaxProbes)
+	}
+
+	rt := runtime.Of(L)
+	var bar *progressBar
+	if o.progress != lua.LFalse && runtime.OnTerminal(L) {
+		bar = &progressBar{w: rt.Stderr(), start: time.Now(), delay: progressDelay, hosts: len(targets)}
+		opts.Progress = bar.update
+	}
+	var q *resultQueue
+	if o.onResult != nil || bar != nil {
+		q = &resultQueue{ready: make(chan struct{}, 1), keep: o.onResult != nil}
+		opts.OnResult = func(r Result) {
+			if r.State == Open && bar != nil {
+				bar.open.Add(1)
+			}
+			if q.keep && r.State != Closed {
+				q.add(r)
+			}
+		}
+	}
+
+	var (
+		rep     *Report
+		scanErr error
+		cbErr   error
+	)
+	if o.onResult == nil {
+		runtime.Block(L, func(ctx context.Context) error {
+			rep, scanErr = Scan(ctx, targets, ports, opts)
+			return nil
+		})
+	} else {
+		rep, scanErr, cbErr = scanWithCallback(L, targets, ports, opts, q, o.onResult, bar)
+	}
+	if bar != nil {
+		bar.clear()
+	}
+	if cbErr != nil {
+		if runtime.Interrupted(L) {
+			L.RaiseError("%s", runtime.ErrInterrupted.Error())
+		}
+		var apiErr *lua.ApiError
+		if errors.As(cbErr, &apiErr) && apiErr.Object != nil {
+			if s, ok := apiErr.Object.(lua.LString); ok {
+				L.Error(lua.LString("net.scan: on_result: "+string(s)), 0)
+			}
+			L.Error(apiErr.Object, 0)
+		}
+		L.RaiseError("net.scan: on_result: %s", cbErr.Error())
+	}
+	interrupted := false
+	if scanErr != nil {
+		var scopeErr *ScopeError
+		switch {
+		case errors.As(scanErr, &scopeErr):
+			L.RaiseError("net.scan: %s", scanErr.Error())
+		case errors.Is(scanErr, context.Canceled) || errors.Is(scanErr, context.DeadlineExceeded):
+			// Ctrl-C or task:cancel(): return what was decided; the VM
+			// raises "interrupted" at its next instruction.
+			interrupted = true
+		default:
+			L.Push(lua.LNil)
+			L.Push(lua.LString("net.scan: " + scanErr.Error()))
+			return 2
+		}
+	}
+	if rep == nil {
+		rep = &Report{Hosts: len(targets), Ports: len(ports)}
+	}
+	L.Push(pushReport(L, rep, interrupted))
+	return 1
+}
+
+// scanWithCallback runs the scan in a goroutine and calls onResult on the
+// calling task for each queued result (see the file comment).
+func scanWithCallback(L *lua.LState, targets []Target, ports []int, opts Options, q *resultQueue,
+	onResult *lua.LFunction, bar *progressBar) (rep *Report, scanErr, cbErr error) {
+	ctx, cancel := context.WithCancel(runtime.Context(L))
+	defer cancel()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		rep, scanErr = Scan(ctx, targets, ports, opts)
+	}()
+	wait := func() {
+		runtime.Block(L, func(context.Context) error { <-done; return nil })
+	}
+
+	// The callback runs on a thread of its own under this task's context
+	// (as pcall does), so an error in it unwinds only its own frames.
+	rt := runtime.Of(L)
+	th, _ := rt.L.NewThread()
+	if c := L.Context(); c != nil {
+		th.SetContext(c)
+	}
+	services := serviceCache{}
+	for {
+		var batch []Result
+		finished := false
+		runtime.Block(L, func(context.Context) error {
+			select {
+			case <-q.ready:
+			case <-done:
+			}
+			select {
+			case <-done:
+				finished = true // every OnResult call happened before
+			default:
+			}
+			batch = q.take()
+			return nil
+		})
+		if len(batch) > 0 && bar != nil {
+			bar.clear()
+		}
+		for _, r := range batch {
+			th.Push(onResult)
+			th.Push(resultTable(L, r, services))
+			prev := L.G.CurrentThread
+			L.G.CurrentThread = th
+			err := th.PCall(1, 0, nil)
+			L.G.CurrentThread = prev
+			if err != nil {
+				th.SetTop(0)
+				cancel()
+				wait()
+				return rep, scanErr, err
+			}
+		}
+		if finished {
+			return rep, scanErr, nil
+		}
+	}
+}
+
+// resultQueue carries results from the engine's workers to the caller.
+type resultQueue struct {
+	mu      sync.Mutex
+	pending []Result
+	ready   chan struct{} // one slot: "pending is not empty"
+	keep    bool
+}
+
+func (q *resultQueue) add(r Result) {
+	q.mu.Lock()
+	q.pending = append(q.pending, r)
+	q.mu.Unlock()
+	select {
+	case q.ready <- struct{}{}:
+	default:
+	}
+}
+
+func (q *resultQueue) take() []Result {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	b := q.pending
+	q.pending = nil
+	return b
+}
+
+// serviceCache memoises socket.ServiceName (a table walk) per port/proto.
+type serviceCache map[string]string
+
+func (c serviceCache) name(port int, proto string) string {
+	key := strconv.Itoa(port) + "/" + proto
+	if s, ok := c[key]; ok {
+		return s
+	}
+	s := socket.ServiceName(port, proto)
+	c[key] = s
+	return s
+}
+
+// resultTable makes the Lua entry for one result.
+func resultTable(L *lua.LState, r Result, services serviceCache) *lua.LTable {
+	t := L.CreateTable(0, 8)
+	t.RawSetString("host", lua.LString(r.Host))
+	t.RawSetString("ip", lua.LString(r.IP.String()))
+	t.RawSetString("port", lua.LNumber(r.Port))
+	t.RawSetString("proto", lua.LString(r.Proto))
+	t.RawSetString("state", lua.LString(string(r.State)))
+	if s := services.name(r.Port, r.Proto); s != "" {
+		t.RawSetString("service", lua.LString(s))
+	}
+	if r.Banner != "" {
+		t.RawSetString("banner", lua.LString(r.Banner))
+	}
+	t.RawSetString("rtt", lua.LNumber(r.RTT.Seconds()))
+	return t
+}
+
+// pushReport converts a report into the result list.
+func pushReport(L *lua.LState, rep *Report, interrupted bool) *lua.LTable {
+	services := serviceCache{}
+	list := L.CreateTable(0, 6)
+	closed := 0
+	for _, r := range rep.Results {
+		if r.State == Closed {
+			closed++
+			continue
+		}
+		list.Append(resultTable(L, r, services))
+	}
+	list.RawSetString("hosts", lua.LNumber(rep.Hosts))
+	list.RawSetString("ports", lua.LNumber(rep.Ports))
+	list.RawSetString("scanned", lua.LNumber(len(rep.Results)))
+	list.RawSetString("closed", lua.LNumber(closed))
+	list.RawSetString("elapsed", lua.LNumber(rep.Elapsed.Seconds()))
+	if interrupted {
+		list.RawSetString("interrupted", lua.LTrue)
+	}
+	L.SetMetatable(list, L.GetTypeMetatable(resultTypeName))
+	return list
+}
+
+// summaryFields are copied by :open().
+var summaryFields = []string{"hosts", "ports", "scanned", "closed", "elapsed", "interrupted"}
+
+func checkResult(L *lua.LState) *lua.LTable {
+	tbl, ok := L.Get(1).(*lua.LTable)
+	if !ok {
+		L.ArgError(1, "scan result expected (call it as r:open()), got "+typeName(L.Get(1)))
+	}
+	return tbl
+}
+
+func luaResultOpen(L *lua.LState) int {
+	tbl := checkResult(L)
+	out := L.CreateTable(0, 6)
+	for i := 1; i <= tbl.Len(); i++ {
+		e := tbl.RawGetInt(i)
+		if et, ok := e.(*lua.LTable); ok && lua.LVAsString(et.RawGetString("state")) == string(Open) {
+			out.Append(e)
+		}
+	}
+	for _, k := range summaryFields {
+		out.RawSetString(k, tbl.RawGetString(k))
+	}
+	L.SetMetatable(out, L.GetMetatable(tbl))
+	L.Push(out)
+	return 1
+}
+
+// ---- rendering: JSON and the nmap-style table ----
+
+type entry struct {
+	Host    string  `json:"host"`
+	IP      string  `json:"ip"`
+	Port    int     `json:"port"`
+	Proto   string  `json:"proto"`
+	State   string  `json:"state"`
+	Service string  `json:"service,omitempty"`
+	Banner  string  `json:"banner,omitempty"`
+	RTT     float64 `json:"rtt"`
+}
+
+type summary struct {
+	Hosts       int     `json:"hosts"`
+	Ports       int     `json:"ports"`
+	Scanned     int     `json:"scanned"`
+	Closed      int     `json:"closed"`
+	Elapsed     float64 `json:"elapsed"`
+	Interrupted bool    `json:"interrupted,omitempty"`
+	Results     []entry `json:"results"`
+}
+
+// readResult reads a result list (possibly edited by the user) back.
+func readResult(tbl *lua.LTable) summary {
+	num := func(t *lua.LTable, k string) float64 { return float64(lua.LVAsNumber(t.RawGetString(k))) }
+	str := func(t *lua.LTable, k string) string {
+		if v := t.RawGetString(k); v != lua.LNil {
+			return lua.LVAsString(v)
+		}
+		return ""
+	}
+	s := summary{
+		Hosts:       int(num(tbl, "hosts")),
+		Ports:       int(num(tbl, "ports")),
+		Scanned:     int(num(tbl, "scanned")),
+		Closed:      int(num(tbl, "closed")),
+		Elapsed:     num(tbl, "elapsed"),
+		Interrupted: lua.LVAsBool(tbl.RawGetString("interrupted")),
+		Results:     []entry{},
+	}
+	for i := 1; i <= tbl.Len(); i++ {
+		t, ok := tbl.RawGetInt(i).(*lua.LTable)
+		if !ok {
+			continue
+		}
+		s.Results = append(s.Results, entry{
+			Host: str(t, "host"), IP: str(t, "ip"), Port: int(num(t, "port")), Proto: str(t, "proto"),
+			State: str(t, "state"), Service: str(t, "service"), Banner: str(t, "banner"), RTT: num(t, "rtt"),
+		})
+	}
+	return s
+}
+
+func luaResultJSON(L *lua.LState) int {
+	s := readResult(checkResult(L))
+	var b []byte
+	var err error
+	if lua.LVAsBool(L.Get(2)) {
+		b, err = json.MarshalIndent(s, "", "  ")
+	} else {
+		b, err = json.Marshal(s)
+	}
+	if err != nil {
+		L.RaiseError("json: %v", err)
+	}
+	L.Push(lua.LString(b))
+	return 1
+}
+
+func luaResultTostring(L *lua.LState) int {
+	L.Push(lua.LString(renderTable(readResult(checkResult(L)))))
+	return 1
+}
+
+// maxBannerColumn bounds the BANNER column of the table.
+const maxBannerColumn = 60
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return strconv.Itoa(n) + " " + word + "s"
+}
+
+// renderTable draws the nmap-style table:
+//
+//	PORT      STATE  SERVICE  BANNER
+//	22/tcp    open   ssh      SSH-2.0-OpenSSH_9.2
+//	8080/tcp  open   http-alt
+//	Not shown: 65533 closed ports
+//	Scanned 1 host, 65535 ports in 0.62 s: 2 open
+//
+// one block per host (headed "Host NAME (IP)") when several hosts were
+// scanned. "Not shown" counts the ports of the host that are not listed:
+// closed ones, or closed and filtered ones in an r:open() list.
+func renderTable(s summary) string {
+	var b strings.Builder
+	// Group by host, keeping the list's order.
+	type group struct {
+		name    string
+		entries []entry
+	}
+	var groups []*group
+	byHost := map[string]*group{}
+	for _, e := range s.Results {
+		key := e.IP + "\x00" + e.Host
+		g := byHost[key]
+		if g == nil {
+			name := e.IP
+			if e.Host != "" && e.Host != e.IP {
+				name = e.Host + " (" + e.IP + ")"
+			}
+			g = &group{name: name}
+			byHost[key] = g
+			groups = append(groups, g)
+		}
+		g.entries = append(g.entries, e)
+	}
+	complete := !s.Interrupted && s.Scanned == s.Hosts*s.Ports
+	notListed := s.Hosts*s.Ports - len(s.Results)
+	what := "closed ports"
+	if complete && notListed != s.Closed {
+		what = "closed or filtered ports" // an r:open() list
+	}
+	hasBanner := false
+	for _, e := range s.Results {
+		if e.Banner != "" {
+			hasBanner = true
+		}
+	}
+	for gi, g := range groups {
+		if s.Hosts > 1 {
+			if gi > 0 {
+				b.WriteByte('\n')
+			}
+			fmt.Fprintf(&b, "Host %s\n", g.name)
+		}
+		rows := [][]string{{"PORT", "STATE", "SERVICE"}}
+		if hasBanner {
+			rows[0] = append(rows[0], "BANNER")
+		}
+		for _, e := range g.entries {
+			row := []string{strconv.Itoa(e.Port) + "/" + e.Proto, e.State, e.Service}
+			if hasBanner {
+				row = append(row, truncate(e.Banner, maxBannerColumn))
+			}
+			rows = append(rows, row)
+		}
+		writeColumns(&b, rows)
+		if complete {
+			if n := s.Ports - len(g.entries); n > 0 {
+				fmt.Fprintf(&b, "Not shown: %s\n", notShown(n, what))
+			}
+		}
+	}
+	switch {
+	case len(groups) == 0 && complete && s.Hosts == 1:
+		fmt.Fprintf(&b, "All %d scanned ports are %s\n", s.Ports, strings.TrimSuffix(what, " ports"))
+	case len(groups) == 0 && complete:
+		fmt.Fprintf(&b, "No port listed on %s: all %d × %d are %s\n", plural(s.Hosts, "host"), s.Hosts, s.Ports, strings.TrimSuffix(what, " ports"))
+	case !complete && s.Closed > 0:
+		fmt.Fprintf(&b, "Not shown: %s\n", notShown(s.Closed, "closed ports"))
+	}
+	counts := map[string]int{}
+	for _, e := range s.Results {
+		counts[e.State]++
+	}
+	var tally []string
+	for _, st := range []string{string(Open), string(Filtered), string(OpenFiltered)} {
+		if counts[st] > 0 || st == string(Open) {
+			tally = append(tally, fmt.Sprintf("%d %s", counts[st], st))
+		}
+	}
+	ports := plural(s.Ports, "port")
+	if s.Hosts > 1 {
+		ports += " each"
+	}
+	if complete {
+		fmt.Fprintf(&b, "Scanned %s, %s in %.2f s: %s", plural(s.Hosts, "host"), ports, s.Elapsed, strings.Join(tally, ", "))
+	} else {
+		fmt.Fprintf(&b, "Interrupted after %d of %d probes (%s, %s) in %.2f s: %s",
+			s.Scanned, s.Hosts*s.Ports, plural(s.Hosts, "host"), ports, s.Elapsed, strings.Join(tally, ", "))
+	}
+	return b.String()
+}
+
+// writeColumns writes rows as left-aligned columns two spaces apart, with
+// no trailing blanks.
+func writeColumns(w io.Writer, rows [][]string) {
+	var widths []int
+	for _, r := range rows {
+		for i, c := range r {
+			if i >= len(widths) {
+				widths = append(widths, 0)
+			}
+			widths[i] = max(widths[i], len([]rune(c)))
+		}
+	}
+	for _, r := range rows {
+		var line strings.Builder
+		for i, c := range r {
+			line.WriteString(c)
+			if i < len(r)-1 {
+				line.WriteString(strings.Repeat(" ", widths[i]-len([]rune(c))+2))
+			}
+		}
+		fmt.Fprintln(w, strings.TrimRight(line.String(), " "))
+	}
+}
+
+func truncate(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
+}
+
+// ---- the progress bar ----
+
+// progressBar draws "scanning 1 host: [#####.....] 45% 29491/65535, 2 open,
+// 1 s left" on a terminal, redrawn with \r, erased by clear.
+type progressBar struct {
+	w     io.Writer
+	start time.Time
+	delay time.Duration
+	hosts int
+	open  atomic.Int64
+
+	mu    sync.Mutex
+	drawn bool
+}
+
+const barWidth = 24
+
+func (b *progressBar) update(done, total int) {
+	el := time.Since(b.start)
+	if el < b.delay || done >= total || total == 0 {
+		return
+	}
+	filled := done * barWidth / total
+	left := "?"
+	if done > 0 {
+		rest := time.Duration(float64(el) * float64(total-done) / float64(done))
+		left = strconv.Itoa(int(rest.Seconds()+0.5)) + " s"
+	}
+	line := fmt.Sprintf("\r\x1b[Kscanning %s: [%s%s] %3d%% %d/%d, %d open, %s left",
+		plural(b.hosts, "host"), strings.Repeat("#", filled), strings.Repeat(".", barWidth-filled),
+		done*100/total, done, total, b.open.Load(), left)
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	io.WriteString(b.w, line)
+	b.drawn = true
+}
+
+// clear erases the bar if it is on screen.
+func (b *progressBar) clear() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.drawn {
+		io.WriteString(b.w, "\r\x1b[K")
+		b.drawn = false
+	}
+}
+
+// ---- the small functions ----
+
+func luaScanAllow(L *lua.LState) int {
+	reg := L.Get(lua.RegistryIndex)
+	tbl, ok := L.GetField(reg, allowKey).(*lua.LTable)
+	if !ok {
+		tbl = L.NewTable()
+		L.SetField(reg, allowKey, tbl)
+	}
+	if L.Get(1) != lua.LNil {
+		p, err := parseAllow(L.CheckString(1))
+		if err != nil {
+			L.ArgError(1, err.Error())
+		}
+		s := p.String()
+		known := false
+		for i := 1; i <= tbl.Len(); i++ {
+			known = known || lua.LVAsString(tbl.RawGetInt(i)) == s
+		}
+		if !known {
+			tbl.Append(lua.LString(s))
+		}
+	}
+	out := L.CreateTable(tbl.Len(), 0)
+	for i := 1; i <= tbl.Len(); i++ {
+		out.Append(tbl.RawGetInt(i))
+	}
+	L.Push(out)
+	return 1
+}
+
+func luaTopPorts(L *lua.LState) int {
+	num := L.CheckNumber(1)
+	if float64(num) != float64(int(num)) {
+		L.ArgError(1, "n must be a whole number")
+	}
+	ports, err := TopPorts(int(num))
+	if err != nil {
+		L.ArgError(1, err.Error())
+	}
+	L.Push(intList(L, ports))
+	return 1
+}
+
+func luaParsePorts(L *lua.LState) int {
+	L.Push(intList(L, checkPorts(L, 1)))
+	return 1
+}
+
+func intList(L *lua.LState, ns []int) *lua.LTable {
+	t := L.CreateTable(len(ns), 0)
+	for _, n := range ns {
+		t.Append(lua.LNumber(n))
+	}
+	return t
+}
+
+// notShown is "1 closed port" or "5 closed ports" (what is plural).
+func notShown(n int, what string) string {
+	if n == 1 {
+		what = strings.TrimSuffix(what, "s")
+	}
+	return strconv.Itoa(n) + " " + what
+}

@@ -1,0 +1,91 @@
+#!/usr/bin/env socklab
+-- socklab: selfcheck
+-- Lesson 6: net.scan, the port scanner of portscan.lua done in Go: nmap's
+-- connect scan, faster than nmap, that never loses an open port.
+-- Only scan hosts you have permission to scan: net.scan refuses anything
+-- outside loopback, private and link-local ranges unless you say otherwise.
+--
+-- The demo scans only ports it owns: three servers of its own and two ports
+-- it bound and released (so nothing listens there).
+
+local HOST = "127.0.0.1"
+
+-- Ports in a row above one the kernel picks, skipping those with a service
+-- name, so that the printout is the same on every run.
+local first = assert(socket.create_server(HOST, 0))
+local next_port = first:getsockname().port
+first:close()
+local function free_port_server()
+  while true do
+    next_port = next_port + 1
+    if not socket.getservbyport(next_port, "tcp") then
+      local s = socket.create_server(HOST, next_port)
+      if s then return s end
+    end
+  end
+end
+
+local servers = {free_port_server(), free_port_server(), free_port_server()}
+local ports = {}
+for i, s in ipairs(servers) do ports[i] = s:getsockname().port end
+for _ = 1, 2 do
+  local s = free_port_server()
+  ports[#ports + 1] = s:getsockname().port
+  s:close()                            -- released: this port is closed now
+end
+
+-- The third server greets every client, as SSH and SMTP servers do.
+local greeter = servers[3]
+local greeting = spawn(function()
+  while true do
+    local conn = greeter:accept()
+    if not conn then return end        -- the server was closed
+    conn:sendall("SSH-2.0-socklab_demo\r\n")
+    conn:close()
+  end
+end)
+
+-- The kernel chose the numbers: print them as port1..port5 (as wide as
+-- the 5-digit numbers they replace, so the columns stay aligned).
+local names = {}
+for i, p in ipairs(ports) do names[p] = "port" .. i end
+local function named(text)
+  return (text:gsub("(%d+)/tcp", function(p) return (names[tonumber(p)] or p) .. "/tcp" end))
+end
+
+print("1. Scan the five ports, reading what each open port says first:")
+local r = net.scan(HOST, ports, {banner = {timeout = 0.3}})
+print(named(tostring(r)))
+
+print("\n2. The result is a list of the ports that are not closed:")
+for _, res in ipairs(r) do
+  print(names[res.port], res.proto, res.state, res.banner or "-")
+end
+print(("#r = %d, r.closed = %d, r.scanned = %d, r.hosts = %d"):format(#r, r.closed, r.scanned, r.hosts))
+print("r:json() starts with", r:json():sub(1, 44))
+
+print("\n3. r:open() keeps the open ports:")
+local open = {}
+for _, res in ipairs(r:open()) do open[#open + 1] = names[res.port] end
+print(table.concat(open, " "))
+
+print("\n4. on_result is called on this task for each port found, during the scan")
+print("   (one probe at a time here, so they come in port order):")
+local found = 0
+net.scan(HOST, ports, {concurrency = 1, on_result = function(res)
+  found = found + 1                    -- plain Lua: locals, globals, print all work
+  print("  found " .. names[res.port] .. " " .. res.state)
+end})
+print("found " .. found .. " open ports")
+
+print("\n5. A public address is refused before any packet is sent:")
+local ok, err = pcall(function() return net.scan("8.8.8.8", 53) end)
+print(ok, err)
+
+greeter:close()
+greeting:join(5)
+for _, s in ipairs(servers) do s:close() end
+
+print("\n6. Helpers: the most common ports, and port specs as lists:")
+print("net.top_ports(5)", table.concat(net.top_ports(5), " "))
+print('net.parse_ports("22,80,8000-8002")', table.concat(net.parse_ports("22,80,8000-8002"), " "))
