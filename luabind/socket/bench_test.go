@@ -3,9 +3,13 @@ package socket
 import (
 	"context"
 	"net"
+	"strconv"
 	"testing"
 
+	lua "github.com/yuin/gopher-lua"
 	"golang.org/x/sys/unix"
+
+	"socklab/luabind/runtime"
 )
 
 func echoServer(b testing.TB) int {
@@ -75,5 +79,32 @@ func BenchmarkEngineEcho(b *testing.B) {
 			}
 			got += n
 		}
+	}
+}
+
+// BenchmarkLuaEcho is bench/socket's echo client: one op is one 32-byte
+// round trip made by Lua code (send, recv) through the runtime.
+func BenchmarkLuaEcho(b *testing.B) {
+	port := echoServer(b)
+	rt := runtime.New()
+	defer rt.Close()
+	proto, err := rt.Compile(`
+local port, n = ...
+local s = assert(socket.create_connection("127.0.0.1", tonumber(port)))
+local msg = string.rep("x", 32)
+for i = 1, tonumber(n) do
+  s:send(msg)
+  local got = #s:recv(1024)
+  while got < 32 do got = got + #s:recv(1024) end
+end
+s:close()
+`, "echo.lua")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	if _, err := rt.Exec(context.Background(), proto, "echo", lua.LString(strconv.Itoa(port)), lua.LString(strconv.Itoa(b.N))); err != nil {
+		b.Fatal(err)
 	}
 }

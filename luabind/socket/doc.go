@@ -11,6 +11,12 @@
 // call in another task shuts the socket down and leaves close(2) to the last
 // user. TCP self-connects are undone and reported as ECONNREFUSED.
 //
+// Each blocked call holds an OS thread, and Go dies at 10,000 threads, so at
+// most 1000 calls ($SOCKLAB_BLOCKING_THREADS) block in the kernel at once. A
+// socket whose call finds none to spare switches for good to Go's
+// netpoller (O_NONBLOCK, an os.File's RawConn; deadlines for timeouts and
+// cancellation): any number of tasks can wait, bounded only by fds.
+//
 // Resolver (resolver.go, dns.go): glibc's behaviour, measured against
 // python3: /etc/hosts read as glibc's files source, then a small stub
 // resolver over the nameservers of /etc/resolv.conf (Go's resolver cannot
@@ -21,7 +27,4 @@
 // Services (services.go): /etc/services and /etc/protocols, with embedded
 // IANA tables for names and ports the files do not mention at all (or when
 // the files are missing).
-//
-// Known limit of the blocking design: every task blocked in a socket call
-// holds an OS thread (Go's default limit is 10,000 threads).
 package socket

@@ -3,7 +3,9 @@ package socket
 import (
 	"context"
 	"errors"
+	"os"
 	goruntime "runtime"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -15,31 +17,70 @@ import (
 	"socklab/luabind/runtime"
 )
 
-// The engine: a Socket is a raw file descriptor in blocking mode. Every
-// blocking call is the plain syscall, made on the calling task's goroutine
-// (whose OS thread sleeps in the kernel, as a C program's would). On loopback
-// this beats Go's netpoller: one wake-up per message instead of an epoll
-// round and a goroutine hand-off (see bench/socket).
+// The engine: a Socket is a raw file descriptor, in blocking mode to begin
+// with. A blocking call is then the plain syscall, made on the calling task's
+// goroutine (whose OS thread sleeps in the kernel, as a C program's would).
 //
-// Cancellation: each socket carries a finite SO_RCVTIMEO/SO_SNDTIMEO (a day
-// when the user asked for no timeout), which makes Linux return EINTR from a
-// blocked accept/recv/send/connect when a signal arrives instead of
-// restarting it (signal(7)). While a call is blocked its goroutine is locked
-// to its thread; cancelling the task's context sends that thread SIGURG
-// (which Go's runtime tolerates: it is its own preemption signal, and
-// spurious ones are ignored) until the call returns. The socket itself is
-// untouched, so Ctrl-C on `conn:recv()` at the prompt leaves conn usable,
-// as in Python.
+// Threads: every goroutine blocked in a syscall holds an OS thread, and Go
+// aborts the process at 10,000 threads. So a process-wide budget
+// (maxBlocking: 1000, or $SOCKLAB_BLOCKING_THREADS) bounds the calls that may
+// sleep in the kernel at once. A call that finds the budget spent moves its
+// socket, for good, to Go's netpoller: the fd becomes O_NONBLOCK and is
+// wrapped once in an os.File whose RawConn parks the goroutine on epoll
+// instead of a thread. Any number of tasks can then wait (bounded by fds).
+// See pollIO. (On a loopback echo the blocking path is the faster one, by
+// about 15% when client and server share a CPU: no epoll round, no
+// goroutine hand-off; bench/socket.)
+//
+// Cancellation of a blocking-mode call: each such socket carries a finite
+// SO_RCVTIMEO/SO_SNDTIMEO (a day when the user asked for no timeout), which
+// makes Linux return EINTR from a blocked accept/recv/send/connect when a
+// signal arrives instead of restarting it (signal(7)). While a call is
+// blocked its goroutine is locked to its thread; cancelling the task's
+// context sends that thread SIGURG (which Go's runtime tolerates: it is its
+// own preemption signal, and spurious ones are ignored) until the call
+// returns (see watch: one context registration per socket, not per call). In poll mode, cancellation and timeouts are the os.File's read or
+// write deadline. Either way the socket itself is untouched, so Ctrl-C on
+// `conn:recv()` at the prompt leaves conn usable, as in Python.
 //
 // Closing: Close marks the socket closed and, if another task is inside a
-// syscall on it, shuts it down (waking that call) and leaves the close(2) to
-// the last user, so the fd number cannot be reused under a running syscall.
-// Every later call reports EBADF: "[Errno 9] Bad file descriptor".
+// call on it, shuts it down (waking that call) and leaves the close to the
+// last user, so the fd number cannot be reused under a running syscall. A
+// socket in poll mode is closed through its os.File (never behind its back:
+// the os.File would close the number again when collected). Every later
+// call reports EBADF: "[Errno 9] Bad file descriptor".
 
 // noTimeout is the kernel timeout of a socket that has none in Lua terms.
 const noTimeout = 24 * time.Hour
 
 var pid = unix.Getpid()
+
+// maxBlocking is how many calls may sleep in a blocking syscall at once
+// (each holds an OS thread); blocking counts them. Go's limit is 10,000
+// threads, and the rest of the process (resolver, scans, the runtime) needs
+// some too.
+var (
+	maxBlocking atomic.Int64
+	blocking    atomic.Int64
+)
+
+func init() {
+	maxBlocking.Store(1000)
+	if n, err := strconv.Atoi(os.Getenv("SOCKLAB_BLOCKING_THREADS")); err == nil && n >= 0 {
+		maxBlocking.Store(int64(n))
+	}
+}
+
+// takeThread reserves a slot in the thread budget.
+func takeThread() bool {
+	if blocking.Add(1) <= maxBlocking.Load() {
+		return true
+	}
+	blocking.Add(-1)
+	return false
+}
+
+func putThread() { blocking.Add(-1) }
 
 // Socket is one socket. Its methods are safe for concurrent use.
 type Socket struct {
@@ -47,12 +88,28 @@ type Socket struct {
 
 	mu     sync.Mutex
 	fd     int
-	users  int  // syscalls in flight
-	closed bool // Close was called; fd is closed by the last user
+	users  int         // calls in flight
+	closed bool        // Close was called; fd is closed by the last user
+	closeA atomic.Bool // closed, readable without mu (poll callbacks)
 
 	timeout  time.Duration // <0: blocking; 0: non-blocking; >0: timeout
 	kernTimo time.Duration // SO_RCVTIMEO/SO_SNDTIMEO as set in the kernel (0: unset)
-	nonblock bool          // O_NONBLOCK set
+	nonblock bool          // the user asked for non-blocking (timeout 0)
+
+	// Poll mode, set once under mu (polled mirrors pf != nil).
+	polled  atomic.Bool
+	pf      *os.File
+	rc      syscall.RawConn
+	waitq   [2]chan struct{} // one waiter per direction holds the slot
+	closing chan struct{}    // closed by Close
+	dlMu    sync.Mutex       // guards the deadlines, gen and dlSet
+	gen     [2]uint64        // bumped by each waiter: stale cancellations are ignored
+	dlSet   [2]bool          // a deadline is set on the os.File
+
+	// Cancellation of blocking-mode calls: one registration per context
+	// that has blocked on this socket (see watch).
+	wmu     sync.Mutex
+	watches []*watch
 
 	// Read-ahead of the line-oriented helpers (recvline, recvuntil…);
 	// recv and friends drain it first. Guarded by rmu.
@@ -60,6 +117,12 @@ type Socket struct {
 	rbuf    []byte
 	scratch []byte
 }
+
+// Directions of a call, for poll mode.
+const (
+	dirRead  = 0
+	dirWrite = 1
+)
 
 // defaultTimeout is socket.setdefaulttimeout's value (-1: none), in ns.
 var defaultTimeout atomic.Int64
@@ -103,7 +166,7 @@ func (s *Socket) protocol() int {
 	return 0
 }
 
-// acquire registers a syscall in flight and returns the fd, or EBADF.
+// acquire registers a call in flight and returns the fd, or EBADF.
 func (s *Socket) acquire() (int, error) {
 	s.mu.Lock()
 	if s.closed {
@@ -120,18 +183,27 @@ func (s *Socket) release() {
 	s.mu.Lock()
 	s.users--
 	if s.closed && s.users == 0 && s.fd >= 0 {
-		unix.Close(s.fd)
-		s.fd = -1
+		s.closeFd()
 	}
 	s.mu.Unlock()
 }
 
-// Closed reports whether Close was called.
-func (s *Socket) Closed() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.closed
+// closeFd closes the descriptor, through its os.File in poll mode. Called
+// with mu held, when no call is in flight.
+func (s *Socket) closeFd() error {
+	s.dropWatches()
+	var err error
+	if s.pf != nil {
+		err = s.pf.Close()
+	} else {
+		err = unix.Close(s.fd)
+	}
+	s.fd = -1
+	return err
 }
+
+// Closed reports whether Close was called.
+func (s *Socket) Closed() bool { return s.closeA.Load() }
 
 // Close closes the socket; a call blocked on it in another task returns
 // EBADF. Closing twice is harmless.
@@ -142,13 +214,23 @@ func (s *Socket) Close() error {
 		return nil
 	}
 	s.closed = true
+	s.closeA.Store(true)
+	if s.closing != nil {
+		close(s.closing) // wakes tasks queued for a poll slot
+	}
 	if s.users > 0 {
-		unix.Shutdown(s.fd, unix.SHUT_RDWR) // wake the syscall; its caller closes
+		// Wake the syscall (or the netpoller: its callback sees closeA);
+		// the last user closes.
+		unix.Shutdown(s.fd, unix.SHUT_RDWR)
+		if s.pf != nil {
+			s.dlMu.Lock()
+			s.pf.SetDeadline(aLongTimeAgo)
+			s.dlSet = [2]bool{true, true}
+			s.dlMu.Unlock()
+		}
 		return nil
 	}
-	err := unix.Close(s.fd)
-	s.fd = -1
-	return err
+	return s.closeFd()
 }
 
 // Fileno is the descriptor, -1 once closed.
@@ -180,12 +262,14 @@ func (s *Socket) SetTimeout(d time.Duration) error {
 	defer s.mu.Unlock()
 	s.timeout = d
 	if nb := d == 0; nb != s.nonblock {
-		if err := unix.SetNonblock(fd, nb); err != nil {
-			return err
+		if s.pf == nil { // in poll mode the fd stays O_NONBLOCK
+			if err := unix.SetNonblock(fd, nb); err != nil {
+				return err
+			}
 		}
 		s.nonblock = nb
 	}
-	if d > 0 {
+	if d > 0 && s.pf == nil {
 		return s.setKernTimo(fd, d)
 	}
 	return nil
@@ -207,51 +291,282 @@ func (s *Socket) setKernTimo(fd int, d time.Duration) error {
 	return nil
 }
 
-// waker interrupts a thread blocked in a syscall by sending it SIGURG until
-// the call has returned.
+// toPoll moves the socket to the netpoller, once. fd is acquired.
+func (s *Socket) toPoll(fd int) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.pf != nil {
+		return nil
+	}
+	if s.closed {
+		return unix.EBADF
+	}
+	if err := unix.SetNonblock(fd, true); err != nil {
+		return err
+	}
+	f := os.NewFile(uintptr(fd), "socket")
+	rc, err := f.SyscallConn()
+	if err != nil {
+		// Not pollable: leave the fd to the engine, not to f's finalizer.
+		unix.SetNonblock(fd, s.nonblock)
+		return err
+	}
+	s.pf, s.rc = f, rc
+	s.waitq = [2]chan struct{}{make(chan struct{}, 1), make(chan struct{}, 1)}
+	s.closing = make(chan struct{})
+	s.polled.Store(true)
+	return nil
+}
+
+// aLongTimeAgo is a deadline in the past: it wakes a waiter at once.
+var aLongTimeAgo = time.Unix(1, 0)
+
+func (s *Socket) setDeadline(dir int, t time.Time) {
+	if dir == dirRead {
+		s.pf.SetReadDeadline(t)
+	} else {
+		s.pf.SetWriteDeadline(t)
+	}
+}
+
+// A watch is a socket's registration with one context (normally a task's):
+// while a call of that context is blocked in a syscall on the socket, its
+// waker is armed, and cancelling the context sends the thread SIGURG until
+// the call has returned. Registering once per socket and context, rather
+// than once per call (context.AfterFunc allocates and takes the parent
+// context's lock on each registration and removal), keeps the blocking path
+// cheap. The watch leaves the socket when its context ends or the socket is
+// closed.
+type watch struct {
+	s    *Socket
+	ctx  context.Context
+	stop func() bool
+
+	mu     sync.Mutex
+	w0     waker // the common case: one call at a time per context
+	w0busy bool
+	more   []*waker
+}
+
+// waker is one blocked call: its thread, and whether it has returned.
 type waker struct {
-	tid  int
+	tid  atomic.Int32
 	done atomic.Bool
 }
 
-func (w *waker) fire() {
-	for i := 0; !w.done.Load(); i++ {
-		unix.Tgkill(pid, w.tid, unix.SIGURG)
-		time.Sleep(time.Duration(1<<min(i, 7)) * 50 * time.Microsecond)
+// arm registers a call blocked on the calling (locked) thread, or returns
+// nil if ctx cannot be cancelled.
+func (s *Socket) arm(ctx context.Context) (*watch, *waker) {
+	if ctx.Done() == nil {
+		return nil, nil
+	}
+	s.wmu.Lock()
+	var wt *watch
+	for _, x := range s.watches {
+		if x.ctx == ctx {
+			wt = x
+			break
+		}
+	}
+	if wt == nil {
+		wt = &watch{s: s, ctx: ctx}
+		s.watches = append(s.watches, wt)
+		wt.stop = context.AfterFunc(ctx, wt.fire)
+	}
+	s.wmu.Unlock()
+	wt.mu.Lock()
+	var w *waker
+	if !wt.w0busy {
+		wt.w0busy = true
+		w = &wt.w0
+	} else {
+		w = new(waker)
+		wt.more = append(wt.more, w)
+	}
+	w.tid.Store(int32(unix.Gettid()))
+	w.done.Store(false)
+	wt.mu.Unlock()
+	return wt, w
+}
+
+// disarm marks the call returned.
+func (wt *watch) disarm(w *waker) {
+	if wt == nil {
+		return
+	}
+	w.done.Store(true)
+	wt.mu.Lock()
+	if w == &wt.w0 {
+		wt.w0busy = false
+	} else {
+		for i, x := range wt.more {
+			if x == w {
+				wt.more = append(wt.more[:i], wt.more[i+1:]...)
+				break
+			}
+		}
+	}
+	wt.mu.Unlock()
+}
+
+// fire runs when the context is done: it interrupts every call armed now
+// (a call armed later sees ctx.Err() before its syscall) and leaves the
+// socket.
+func (wt *watch) fire() {
+	wt.s.dropWatch(wt)
+	wt.mu.Lock()
+	var ws []*waker
+	if wt.w0busy {
+		ws = append(ws, &wt.w0)
+	}
+	ws = append(ws, wt.more...)
+	wt.mu.Unlock()
+	for _, w := range ws {
+		for i := 0; !w.done.Load(); i++ {
+			unix.Tgkill(pid, int(w.tid.Load()), unix.SIGURG)
+			time.Sleep(time.Duration(1<<min(i, 7)) * 50 * time.Microsecond)
+		}
 	}
 }
 
-// errRetry asks io to call op again (e.g. connect resumed after EINTR).
-var errRetry = errors.New("retry")
-
-// io runs op, one syscall on the fd, until it neither is interrupted nor (on
-// a blocking socket without timeout) times out in the kernel. Cancelling ctx
-// interrupts it. It maps EAGAIN to "timed out" on sockets with a timeout.
-func (s *Socket) io(ctx context.Context, op func(fd int) error) error {
-	fd, err := s.acquire()
-	if err != nil {
-		return err
+func (s *Socket) dropWatch(wt *watch) {
+	s.wmu.Lock()
+	for i, x := range s.watches {
+		if x == wt {
+			s.watches = append(s.watches[:i], s.watches[i+1:]...)
+			break
+		}
 	}
-	defer s.release()
+	s.wmu.Unlock()
+}
+
+// dropWatches unregisters the socket from every context (it is closed).
+func (s *Socket) dropWatches() {
+	s.wmu.Lock()
+	ws := s.watches
+	s.watches = nil
+	s.wmu.Unlock()
+	for _, wt := range ws {
+		wt.stop()
+	}
+}
+
+var (
+	// errRetry asks io to call op again (e.g. connect resumed after EINTR).
+	errRetry = errors.New("retry")
+	// errAbort ends a call whose context is done.
+	errAbort = errors.New("aborted")
+)
+
+// How io calls an op: the socket's fd is blocking (the op may sleep in the
+// kernel), non-blocking at the user's request (timeout 0: one attempt), or in
+// poll mode (EAGAIN means: wait for readiness and call again).
+const (
+	modeBlocking = iota
+	modeNonblock
+	modePoll
+)
+
+// ioOp is one attempt at a call: a syscall on fd.
+type ioOp func(fd, mode int) error
+
+// io runs op until it neither is interrupted nor has to wait. Cancelling ctx
+// interrupts it. It maps EAGAIN to "timed out" on sockets with a timeout.
+func (s *Socket) io(ctx context.Context, dir int, op ioOp) error {
 	s.mu.Lock()
-	timeout := s.timeout
-	if timeout < 0 && s.kernTimo != noTimeout {
+	if s.closed {
+		s.mu.Unlock()
+		return unix.EBADF
+	}
+	s.users++
+	fd, timeout, polled := s.fd, s.timeout, s.pf != nil
+	defer s.release()
+	if timeout < 0 && !polled && s.kernTimo != noTimeout {
 		if err := s.setKernTimo(fd, noTimeout); err != nil {
 			s.mu.Unlock()
 			return err
 		}
 	}
 	s.mu.Unlock()
+	var err error
 	var deadline time.Time
 	if timeout > 0 {
 		deadline = time.Now().Add(timeout)
 	}
 
-	goruntime.LockOSThread()
-	w := &waker{tid: unix.Gettid()}
-	stop := context.AfterFunc(ctx, w.fire)
+	switch {
+	case timeout == 0:
+		err = s.once(ctx, fd, modeNonblock, op)
+	case polled:
+		err = s.pollIO(ctx, fd, dir, timeout, deadline, op)
+	case takeThread():
+		var moved bool
+		err, moved = s.blockingIO(ctx, fd, timeout, deadline, op)
+		putThread()
+		if moved { // another task moved the socket to the netpoller meanwhile
+			err = s.pollIO(ctx, fd, dir, timeout, deadline, op)
+		}
+	default:
+		// No thread to spare: wait in the netpoller, from now on.
+		if err = s.toPoll(fd); err == nil {
+			err = s.pollIO(ctx, fd, dir, timeout, deadline, op)
+		}
+	}
+
+	switch {
+	case s.Closed():
+		return unix.EBADF
+	case (err == unix.EINTR || err == errRetry || err == errAbort) && ctx.Err() != nil:
+		return ctx.Err()
+	case (err == unix.EAGAIN || err == unix.EINPROGRESS) && timeout > 0:
+		return runtime.ErrTimeout
+	}
+	return err
+}
+
+// once runs op without waiting (but through EINTR).
+func (s *Socket) once(ctx context.Context, fd, mode int, op ioOp) error {
 	for {
-		err = op(fd)
+		err := op(fd, mode)
+		if err != unix.EINTR && err != errRetry {
+			return err
+		}
+		if ctx.Err() != nil {
+			return errAbort
+		}
+	}
+}
+
+// ioNow runs op once on a socket whatever its mode (MSG_DONTWAIT calls).
+func (s *Socket) ioNow(ctx context.Context, op ioOp) error {
+	fd, err := s.acquire()
+	if err != nil {
+		return err
+	}
+	defer s.release()
+	err = s.once(ctx, fd, modeNonblock, op)
+	if s.Closed() {
+		return unix.EBADF
+	}
+	if err == errAbort {
+		return ctx.Err()
+	}
+	return err
+}
+
+// blockingIO runs op on the blocking fd, on a thread of the budget. moved
+// reports that the socket went to poll mode under it (op then met EAGAIN):
+// the caller goes on in pollIO.
+func (s *Socket) blockingIO(ctx context.Context, fd int, timeout time.Duration, deadline time.Time, op ioOp) (err error, moved bool) {
+	goruntime.LockOSThread()
+	wt, w := s.arm(ctx)
+	if ctx.Err() != nil { // cancelled before the watch could see this call
+		wt.disarm(w)
+		goruntime.UnlockOSThread()
+		return errAbort, false
+	}
+	for {
+		err = op(fd, modeBlocking)
 		if err == unix.EINTR || err == errRetry {
 			if ctx.Err() != nil {
 				break
@@ -262,23 +577,131 @@ func (s *Socket) io(ctx context.Context, op func(fd int) error) error {
 			}
 			continue
 		}
+		if err == unix.EAGAIN && s.polled.Load() && (timeout < 0 || time.Now().Before(deadline)) {
+			moved = true
+			break
+		}
 		if err == unix.EAGAIN && timeout < 0 && ctx.Err() == nil && !s.Closed() {
 			continue // the day-long kernel timeout expired
 		}
 		break
 	}
-	w.done.Store(true)
-	stop()
+	wt.disarm(w)
 	goruntime.UnlockOSThread()
+	return err, moved
+}
 
-	switch {
-	case s.Closed():
-		return unix.EBADF
-	case (err == unix.EINTR || err == errRetry) && ctx.Err() != nil:
-		return ctx.Err()
-	case (err == unix.EAGAIN || err == unix.EINPROGRESS) && timeout > 0:
-		return runtime.ErrTimeout
+// pollIO runs op on the non-blocking fd of a socket in poll mode, parking
+// the goroutine in the netpoller (no thread held) while op would block.
+//
+// The netpoller allows one waiter per fd and direction, and an os.File's
+// deadlines are the fd's, not a call's: so tasks waiting on the same socket
+// in the same direction queue for waitq[dir] (cancellably), and only its
+// holder sets the deadline. A cancellation fires a deadline in the past,
+// unless a later waiter holds the slot by then (gen).
+func (s *Socket) pollIO(ctx context.Context, fd, dir int, timeout time.Duration, deadline time.Time, op ioOp) error {
+	// Ready already? Then no waiting and no set-up.
+	if err := s.once(ctx, fd, modePoll, op); err != unix.EAGAIN {
+		return err
 	}
+	if s.Closed() {
+		return unix.EBADF
+	}
+	if ctx.Err() != nil {
+		return errAbort
+	}
+	if timeout > 0 && !time.Now().Before(deadline) {
+		return unix.EAGAIN
+	}
+	s.mu.Lock()
+	q, closing, rc := s.waitq[dir], s.closing, s.rc
+	s.mu.Unlock()
+	select {
+	case q <- struct{}{}:
+	default:
+		var expire <-chan time.Time
+		if timeout > 0 {
+			t := time.NewTimer(time.Until(deadline))
+			defer t.Stop()
+			expire = t.C
+		}
+		select {
+		case q <- struct{}{}:
+		case <-ctx.Done():
+			return errAbort
+		case <-closing:
+			return unix.EBADF
+		case <-expire:
+			return unix.EAGAIN
+		}
+	}
+	defer func() { <-q }()
+
+	s.dlMu.Lock()
+	s.gen[dir]++
+	gen := s.gen[dir]
+	if timeout > 0 || s.dlSet[dir] {
+		s.setDeadline(dir, deadline) // zero (none) when timeout < 0
+		s.dlSet[dir] = timeout > 0
+	}
+	s.dlMu.Unlock()
+	stop := context.AfterFunc(ctx, func() {
+		s.dlMu.Lock()
+		if s.gen[dir] == gen {
+			s.setDeadline(dir, aLongTimeAgo)
+			s.dlSet[dir] = true
+		}
+		s.dlMu.Unlock()
+	})
+
+	var err error
+	try := func(uintptr) bool {
+		if s.closeA.Load() {
+			err = unix.EBADF
+			return true
+		}
+		if err = s.once(ctx, fd, modePoll, op); err == errAbort {
+			return true
+		}
+		return err != unix.EAGAIN
+	}
+	for {
+		var werr error
+		if dir == dirRead {
+			werr = rc.Read(try)
+		} else {
+			werr = rc.Write(try)
+		}
+		if werr == nil {
+			break
+		}
+		// Woken by a deadline (timeout, cancellation, Close).
+		if s.Closed() {
+			err = unix.EBADF
+			break
+		}
+		if ctx.Err() != nil {
+			err = errAbort
+			break
+		}
+		if !errors.Is(werr, os.ErrDeadlineExceeded) {
+			err = werr
+			break
+		}
+		if timeout > 0 {
+			err = unix.EAGAIN
+			break
+		}
+		// A stale deadline on a call without timeout: clear it, wait on.
+		s.dlMu.Lock()
+		s.setDeadline(dir, time.Time{})
+		s.dlSet[dir] = false
+		s.dlMu.Unlock()
+	}
+	stop()
+	s.dlMu.Lock()
+	s.gen[dir]++
+	s.dlMu.Unlock()
 	return err
 }
 
@@ -342,7 +765,7 @@ func (s *Socket) Listen(backlog int) error {
 func (s *Socket) Accept(ctx context.Context) (*Socket, unix.Sockaddr, error) {
 	var nfd int
 	var sa unix.Sockaddr
-	err := s.io(ctx, func(fd int) (err error) {
+	err := s.io(ctx, dirRead, func(fd, _ int) (err error) {
 		nfd, sa, err = unix.Accept4(fd, unix.SOCK_CLOEXEC)
 		return err
 	})
@@ -368,17 +791,34 @@ func (s *Socket) Accept(ctx context.Context) (*Socket, unix.Sockaddr, error) {
 // reported as ECONNREFUSED, as Go's net.Dial does.
 func (s *Socket) Connect(ctx context.Context, sa unix.Sockaddr) error {
 	started := false
-	err := s.io(ctx, func(fd int) error {
+	timeout := s.Timeout()
+	err := s.io(ctx, dirWrite, func(fd, mode int) error {
 		if !started {
 			started = true
 			err := unix.Connect(fd, sa)
-			if err == unix.EINTR {
+			switch {
+			case mode == modeNonblock:
+			case err == unix.EINTR && mode == modeBlocking:
+				return errRetry
+			case err == unix.EINPROGRESS && mode == modeBlocking && s.polled.Load():
+				return unix.EAGAIN // the fd went non-blocking under us: poll
+			case err == unix.EINTR, err == unix.EINPROGRESS, err == unix.EALREADY:
+				if mode == modePoll {
+					return unix.EAGAIN // wait until writable
+				}
+			case err == unix.EAGAIN && mode == modePoll:
+				// A Unix listener's backlog is full: try again shortly.
+				started = false
+				time.Sleep(time.Millisecond)
 				return errRetry
 			}
 			return err
 		}
 		// Interrupted: the connection goes on in the kernel; wait for it.
-		return waitConnected(fd, s.Timeout())
+		if mode == modeBlocking {
+			return waitConnected(fd, timeout)
+		}
+		return connectResult(fd)
 	})
 	if err != nil {
 		return err
@@ -395,6 +835,28 @@ func (s *Socket) Connect(ctx context.Context, sa unix.Sockaddr) error {
 		}
 	}
 	return nil
+}
+
+// connectResult is the outcome of a non-blocking connect once the socket is
+// writable (EAGAIN: not known yet; the netpoller may wake spuriously).
+func connectResult(fd int) error {
+	soerr, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_ERROR)
+	if err != nil {
+		return err
+	}
+	switch e := syscall.Errno(soerr); e {
+	case unix.EINPROGRESS, unix.EALREADY, unix.EINTR:
+		return unix.EAGAIN
+	case unix.EISCONN:
+		return nil
+	case 0:
+		if _, err := unix.Getpeername(fd); err == nil {
+			return nil
+		}
+		return unix.EAGAIN
+	default:
+		return e
+	}
 }
 
 // waitConnected polls a connecting socket until the outcome is known.
@@ -436,17 +898,20 @@ func sameAddr(a, b unix.Sockaddr) bool {
 // Send sends what it can of p and returns how much that was.
 func (s *Socket) Send(ctx context.Context, p []byte, flags int) (int, error) {
 	var n int
-	err := s.io(ctx, func(fd int) (err error) {
+	op := func(fd, _ int) (err error) {
 		n, err = sysSend(fd, p, flags)
 		return err
-	})
-	return n, err
+	}
+	if flags&unix.MSG_DONTWAIT != 0 {
+		return n, s.ioNow(ctx, op)
+	}
+	return n, s.io(ctx, dirWrite, op)
 }
 
 // SendAll sends all of p, returning how much was sent when it fails.
 func (s *Socket) SendAll(ctx context.Context, p []byte, flags int) (int, error) {
 	sent := 0
-	err := s.io(ctx, func(fd int) error {
+	err := s.io(ctx, dirWrite, func(fd, _ int) error {
 		for sent < len(p) {
 			n, err := sysSend(fd, p[sent:], flags)
 			if err != nil {
@@ -461,9 +926,15 @@ func (s *Socket) SendAll(ctx context.Context, p []byte, flags int) (int, error) 
 
 // SendTo sends a datagram to sa.
 func (s *Socket) SendTo(ctx context.Context, p []byte, flags int, sa unix.Sockaddr) (int, error) {
-	err := s.io(ctx, func(fd int) error {
+	op := func(fd, _ int) error {
 		return unix.Sendto(fd, p, flags|unix.MSG_NOSIGNAL, sa)
-	})
+	}
+	var err error
+	if flags&unix.MSG_DONTWAIT != 0 {
+		err = s.ioNow(ctx, op)
+	} else {
+		err = s.io(ctx, dirWrite, op)
+	}
 	if err != nil {
 		return 0, err
 	}
@@ -477,11 +948,14 @@ func (s *Socket) Recv(ctx context.Context, p []byte, flags int) (int, error) {
 		return n, nil
 	}
 	var n int
-	err := s.io(ctx, func(fd int) (err error) {
+	op := func(fd, _ int) (err error) {
 		n, err = sysRecv(fd, p, flags)
 		return err
-	})
-	return n, err
+	}
+	if flags&unix.MSG_DONTWAIT != 0 {
+		return n, s.ioNow(ctx, op)
+	}
+	return n, s.io(ctx, dirRead, op)
 }
 
 // RecvFrom reads one datagram (or stream data) and its sender's address.
@@ -497,10 +971,16 @@ func (s *Socket) RecvFrom(ctx context.Context, p []byte, flags int) (int, unix.S
 	}
 	var n int
 	var sa unix.Sockaddr
-	err := s.io(ctx, func(fd int) (err error) {
+	op := func(fd, _ int) (err error) {
 		n, sa, err = unix.Recvfrom(fd, p, flags)
 		return err
-	})
+	}
+	var err error
+	if flags&unix.MSG_DONTWAIT != 0 {
+		err = s.ioNow(ctx, op)
+	} else {
+		err = s.io(ctx, dirRead, op)
+	}
 	return n, sa, err
 }
 

@@ -371,21 +371,27 @@ func checkBufsize(L *lua.LState, n int) int {
 	return size
 }
 
-// getBuf returns a buffer of size bytes and its release function.
-func getBuf(size int) ([]byte, func()) {
+// getBuf returns a buffer of size bytes; putBuf(bp) gives it back.
+func getBuf(size int) ([]byte, *[]byte) {
 	if size <= poolBufSize {
 		bp := bufPool.Get().(*[]byte)
-		return (*bp)[:size], func() { bufPool.Put(bp) }
+		return (*bp)[:size], bp
 	}
-	return make([]byte, size), func() {}
+	return make([]byte, size), nil
+}
+
+func putBuf(bp *[]byte) {
+	if bp != nil {
+		bufPool.Put(bp)
+	}
 }
 
 func sockRecv(L *lua.LState) int {
 	s := checkSock(L)
 	size := checkBufsize(L, 2)
 	flags := optInt(L, 3, 0)
-	buf, put := getBuf(size)
-	defer put()
+	buf, bp := getBuf(size)
+	defer putBuf(bp)
 	var n int
 	err := runtime.Block(L, func(ctx context.Context) (err error) {
 		n, err = s.Recv(ctx, buf, flags)
@@ -402,8 +408,8 @@ func sockRecvFrom(L *lua.LState) int {
 	s := checkSock(L)
 	size := checkBufsize(L, 2)
 	flags := optInt(L, 3, 0)
-	buf, put := getBuf(size)
-	defer put()
+	buf, bp := getBuf(size)
+	defer putBuf(bp)
 	var n int
 	var sa unix.Sockaddr
 	err := runtime.Block(L, func(ctx context.Context) (err error) {
@@ -540,10 +546,10 @@ var ErrClosedEarly = OSError("connection closed")
 // fill reads more data into the read-ahead buffer; it reports false at end
 // of stream.
 func (s *Socket) fill(ctx context.Context) (bool, error) {
-	buf, put := getBuf(poolBufSize)
-	defer put()
+	buf, bp := getBuf(poolBufSize)
+	defer putBuf(bp)
 	var n int
-	err := s.io(ctx, func(fd int) (err error) {
+	err := s.io(ctx, dirRead, func(fd, _ int) (err error) {
 		n, err = sysRecv(fd, buf, 0)
 		return err
 	})

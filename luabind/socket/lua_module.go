@@ -389,10 +389,21 @@ func (s *Socket) interactive(ctx context.Context, in *os.File, out io.Writer) er
 	s.rmu.Unlock()
 	buf := make([]byte, 32<<10)
 	inFd := int(in.Fd())
+	// poll(2) sleeps on a thread: with none to spare in the budget, poll
+	// without sleeping and sleep in Go instead (no thread held).
+	wait := 100
+	if takeThread() {
+		defer putThread()
+	} else {
+		wait = 0
+	}
 	for ctx.Err() == nil && !s.Closed() {
 		fds := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}, {Fd: int32(inFd), Events: unix.POLLIN}}
-		n, err := unix.Poll(fds, 100)
+		n, err := unix.Poll(fds, wait)
 		if err == unix.EINTR || n == 0 {
+			if wait == 0 {
+				time.Sleep(20 * time.Millisecond)
+			}
 			continue
 		}
 		if err != nil {

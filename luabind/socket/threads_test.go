@@ -1,0 +1,311 @@
+package socket
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"socklab/luabind/runtime"
+)
+
+func threadCount() int {
+	b, _ := os.ReadFile("/proc/self/status")
+	for _, l := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(l, "Threads:"); ok {
+			n, _ := strconv.Atoi(strings.TrimSpace(v))
+			return n
+		}
+	}
+	return -1
+}
+
+// withBudget runs f with the thread budget set to n.
+func withBudget(n int64, f func()) {
+	old := maxBlocking.Swap(n)
+	defer maxBlocking.Store(old)
+	f()
+}
+
+// More tasks than Go has threads (10,000) block at once in recvfrom, accept
+// and recv, then are all cancelled: the process survives, the calls beyond
+// the thread budget wait in the netpoller, and every descriptor is returned.
+func TestManyBlockedTasks(t *testing.T) {
+	fds := fdCount()
+	n := manyTasks
+	nr := n / 4       // recv on TCP connections (2 fds each)
+	na := n / 4       // accept, on 16 shared listeners
+	nu := n - nr - na // recvfrom on UDP sockets
+	rt := runtime.New()
+	defer rt.Close()
+	var out syncBuf
+	rt.SetOutput(&out, &out)
+	proto, err := rt.Compile(fmt.Sprintf(`
+local nu, na, nr = %d, %d, %d
+local ready, hs = 0, {}
+local srv = assert(socket.create_server("127.0.0.1", 0, {backlog = 4096}))
+local port = srv:getsockname().port
+local ls = {}
+for i = 1, 16 do ls[i] = assert(socket.create_server("127.0.0.1", 0)) end
+for i = 1, nu do
+  hs[#hs+1] = spawn(function()
+    local u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    assert(u:bind("127.0.0.1", 0))
+    ready = ready + 1
+    return u:recvfrom(100)
+  end)
+end
+for i = 1, na do
+  hs[#hs+1] = spawn(function() ready = ready + 1 return ls[i %% 16 + 1]:accept() end)
+end
+for i = 1, nr do
+  hs[#hs+1] = spawn(function()
+    local c = assert(socket.create_connection("127.0.0.1", port))
+    ready = ready + 1
+    return c:recv(10)
+  end)
+end
+local conns = {}
+for i = 1, nr do conns[i] = assert(srv:accept()) end
+while ready < #hs do sleep(0.02) end
+sleep(0.5)
+print("blocked", #tasks())
+sleep(0.5)
+for _, h in ipairs(hs) do h:cancel() end
+local okc = 0
+for _, r in ipairs(join(hs)) do
+  if r[1] == nil and r[2] == "interrupted" then okc = okc + 1 else print(r[1], r[2]) end
+end
+for _, c in ipairs(conns) do c:close() end
+for _, l in ipairs(ls) do l:close() end
+srv:close()
+print("cancelled", okc)
+`, nu, na, nr), "many.lua")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 80*time.Second)
+	defer cancel()
+	done := make(chan error, 1)
+	start := time.Now()
+	go func() {
+		_, err := rt.Exec(ctx, proto, "many")
+		done <- err
+	}()
+	threads := -1
+	for threads < 0 {
+		select {
+		case err := <-done:
+			t.Fatalf("ended early: %v\n%s", err, out.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+		if strings.Contains(out.String(), "blocked") {
+			threads = threadCount()
+		}
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("lua error: %v\n%s", runtime.ErrorMessage(err), out.String())
+	}
+	want := fmt.Sprintf("blocked\t%d\ncancelled\t%d\n", n, n)
+	if out.String() != want {
+		t.Fatalf("got:\n%s\nwant:\n%s", out.String(), want)
+	}
+	t.Logf("%d tasks blocked with %d threads (budget %d); %v in all", n, threads, maxBlocking.Load(), time.Since(start))
+	if threads > int(maxBlocking.Load())+500 {
+		t.Errorf("%d threads for %d blocked tasks", threads, n)
+	}
+	for i := 0; i < 50 && fdCount() > fds; i++ {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if m := fdCount(); m > fds {
+		t.Errorf("fds: %d before, %d after", fds, m)
+	}
+	if b := blocking.Load(); b != 0 {
+		t.Errorf("%d thread slots still taken", b)
+	}
+}
+
+// The Lua-level behaviour tests again, with every socket in poll mode (no
+// thread budget at all), and with a budget of one, where a socket can move
+// to the netpoller while another task is blocked on it.
+func TestPollMode(t *testing.T) {
+	tests := []struct {
+		name string
+		f    func(*testing.T)
+	}{
+		{"EchoBasics", TestEchoBasics},
+		{"MisuseAndFailures", TestMisuseAndFailures},
+		{"LineHelpersAndModule", TestLineHelpersAndModule},
+		{"CancelBlockedCalls", TestCancelBlockedCalls},
+		{"InterruptForeground", TestInterruptForeground},
+		{"CloseWhileBlocked", TestCloseWhileBlocked},
+		{"ConcurrentEcho", TestConcurrentEcho},
+		{"NoLeaks", TestNoLeaks},
+		{"SharedSocket", testSharedSocket},
+		{"SlowConnect", testSlowConnect},
+	}
+	for _, budget := range []int64{0, 1} {
+		for _, tc := range tests {
+			t.Run(fmt.Sprintf("budget%d/%s", budget, tc.name), func(t *testing.T) {
+				withBudget(budget, func() { tc.f(t) })
+			})
+		}
+	}
+}
+
+// Several tasks wait on one socket in the same direction: cancelling one
+// (queued or waiting) leaves the others waiting, a timeout applies to each,
+// data reaches a waiter, the socket stays usable, and Close wakes them all.
+func testSharedSocket(t *testing.T) {
+	out := runLua(t, `
+local srv = socket.create_server("127.0.0.1", 0)
+local port = srv:getsockname().port
+local acc = {}
+for i = 1, 4 do acc[i] = spawn(function() return srv:accept() end) end
+local u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+u:bind("127.0.0.1", 0)
+local uaddr = u:getsockname()
+local rs = {}
+for i = 1, 3 do rs[i] = spawn(function() return u:recvfrom(100) end) end
+sleep(0.1)
+acc[1]:cancel() acc[3]:cancel()
+print(acc[1]:join()) print(acc[3]:join())
+local c = socket.create_connection("127.0.0.1", port)
+sleep(0.1)
+local got = 0
+for _, i in ipairs({2, 4}) do
+  if acc[i]:join(0.05) then got = got + 1 end
+end
+print("accepted", got)
+rs[2]:cancel() print(rs[2]:join())
+local s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s:sendto("hello", "127.0.0.1", uaddr.port)
+sleep(0.1)
+local data = 0
+for _, i in ipairs({1, 3}) do
+  local d = rs[i]:join(0.05)
+  if d == "hello" then data = data + 1 end
+end
+print("received", data)
+for i = 1, 3 do rs[i]:cancel() rs[i]:join() end
+u:settimeout(0.1)
+local t0 = now()
+local t1 = spawn(function() return u:recvfrom(100) end)
+local t2 = spawn(function() return u:recvfrom(100) end)
+print(t1:join()) print(t2:join())
+print(now() - t0 < 0.5)
+u:settimeout(nil)
+s:sendto("again", "127.0.0.1", uaddr.port)
+print(u:recvfrom(100) == "again")
+local w = {}
+for i = 1, 3 do w[i] = spawn(function() return u:recvfrom(100) end) end
+sleep(0.1)
+u:close()
+for i = 1, 3 do print(w[i]:join()) end
+for _, i in ipairs({2, 4}) do acc[i]:cancel() acc[i]:join() end
+c:close() s:close() srv:close()
+`)
+	want := `nil	interrupted
+nil	interrupted
+accepted	1
+nil	interrupted
+received	1
+nil	timed out
+nil	timed out
+true
+true
+nil	[Errno 9] Bad file descriptor
+nil	[Errno 9] Bad file descriptor
+nil	[Errno 9] Bad file descriptor
+`
+	if out != want {
+		t.Fatalf("got:\n%s\nwant:\n%s", out, want)
+	}
+}
+
+// A connect to a peer that does not answer (a listener whose queue is full
+// drops SYNs) times out, or is interrupted, and sending into a full buffer
+// is interrupted; the sockets stay usable.
+func testSlowConnect(t *testing.T) {
+	out := runLua(t, `
+local srv = socket.socket()
+srv:bind("127.0.0.1", 0) srv:listen(0)
+local port = srv:getsockname().port
+local fill = {}
+for i = 1, 2 do fill[i] = socket.socket() fill[i]:settimeout(0.2) fill[i]:connect("127.0.0.1", port) end
+local c = socket.socket()
+c:settimeout(0.2)
+local t0 = now()
+print(c:connect("127.0.0.1", port))
+print(now() - t0 >= 0.15)
+local c2 = socket.socket()
+local t = spawn(function() return c2:connect("127.0.0.1", port) end)
+sleep(0.2)
+t:cancel()
+print(t:join())
+-- a full send buffer
+local l = socket.create_server("127.0.0.1", 0)
+local a = socket.create_connection("127.0.0.1", l:getsockname().port)
+local b = l:accept()
+local big = string.rep("x", 1048576)
+local snd = spawn(function() while true do assert(a:sendall(big)) end end)
+sleep(0.3)
+snd:cancel()
+print(snd:join())
+print(#b:recv(10) == 10)
+for i = 1, 2 do fill[i]:close() end
+a:close() b:close() l:close() c:close() c2:close() srv:close()
+`)
+	want := `nil	timed out
+true
+nil	interrupted
+nil	interrupted
+true
+`
+	if out != want {
+		t.Fatalf("got:\n%s\nwant:\n%s", out, want)
+	}
+}
+
+func TestSharedSocket(t *testing.T) { testSharedSocket(t) }
+func TestSlowConnect(t *testing.T)  { testSlowConnect(t) }
+
+// The engine alone in poll mode: a recv cancelled by its context leaves the
+// socket usable, and the deadline it used does not leak into the next call.
+func TestPollCancelKeepsSocket(t *testing.T) {
+	withBudget(0, func() {
+		port := echoServer(t)
+		s, err := NewSocket(unix.AF_INET, unix.SOCK_STREAM, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		if err := s.Connect(context.Background(), &unix.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}, Port: port}); err != nil {
+			t.Fatal(err)
+		}
+		buf := make([]byte, 100)
+		for i := 0; i < 20; i++ {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Millisecond)
+			_, err := s.Recv(ctx, buf, 0)
+			cancel()
+			if err != context.DeadlineExceeded {
+				t.Fatalf("recv: %v", err)
+			}
+			if _, err := s.Send(context.Background(), []byte("ping"), 0); err != nil {
+				t.Fatal(err)
+			}
+			n, err := s.Recv(context.Background(), buf, 0)
+			if err != nil || string(buf[:n]) != "ping" {
+				t.Fatalf("recv %q, %v", buf[:n], err)
+			}
+		}
+		if !s.polled.Load() {
+			t.Fatal("not in poll mode")
+		}
+	})
+}
