@@ -99,3 +99,9 @@ func BenchmarkSleepingTasks(b *testing.B) {
 }
 
 func luaNumber(n int) lua.LValue { return lua.LNumber(n) }
+
+// BenchmarkMethodCall is a method call on a userdata: __index lookup plus
+// the bound call.
+func BenchmarkMethodCall(b *testing.B) {
+	benchLua(b, "local ch = chan(1)", "ch:len()")
+}
