@@ -1,0 +1,449 @@
+package socket
+
+// How a call waits: a blocking syscall on the task's thread while the
+// thread budget allows, else Go's netpoller; and how a waiting call is
+// cancelled (see the engine comment in engine.go).
+
+import (
+	"context"
+	"errors"
+	"os"
+	goruntime "runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"socklab/luabind/runtime"
+)
+
+// setKernTimo sets SO_RCVTIMEO and SO_SNDTIMEO to d. Called with mu held.
+func (s *Socket) setKernTimo(fd int, d time.Duration) error {
+	if s.kernTimo == d {
+		return nil
+	}
+	tv := unix.NsecToTimeval(int64(max(d, time.Millisecond)))
+	if err := unix.SetsockoptTimeval(fd, unix.SOL_SOCKET, unix.SO_RCVTIMEO, &tv); err != nil {
+		return err
+	}
+	if err := unix.SetsockoptTimeval(fd, unix.SOL_SOCKET, unix.SO_SNDTIMEO, &tv); err != nil {
+		return err
+	}
+	s.kernTimo = d
+	return nil
+}
+
+// toPoll moves the socket to the netpoller, once. fd is acquired.
+func (s *Socket) toPoll(fd int) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.pf != nil {
+		return nil
+	}
+	if s.closed {
+		return unix.EBADF
+	}
+	if err := unix.SetNonblock(fd, true); err != nil {
+		return err
+	}
+	f := os.NewFile(uintptr(fd), "socket")
+	rc, err := f.SyscallConn()
+	if err != nil {
+		// Not pollable: leave the fd to the engine, not to f's finalizer.
+		unix.SetNonblock(fd, s.nonblock)
+		return err
+	}
+	s.pf, s.rc = f, rc
+	s.waitq = [2]chan struct{}{make(chan struct{}, 1), make(chan struct{}, 1)}
+	s.closing = make(chan struct{})
+	s.polled.Store(true)
+	return nil
+}
+
+// aLongTimeAgo is a deadline in the past: it wakes a waiter at once.
+var aLongTimeAgo = time.Unix(1, 0)
+
+func (s *Socket) setDeadline(dir int, t time.Time) {
+	if dir == dirRead {
+		s.pf.SetReadDeadline(t)
+	} else {
+		s.pf.SetWriteDeadline(t)
+	}
+}
+
+// A watch is a socket's registration with one context (normally a task's):
+// while a call of that context is blocked in a syscall on the socket, its
+// waker is armed, and cancelling the context sends the thread SIGURG until
+// the call has returned. Registering once per socket and context, rather
+// than once per call (context.AfterFunc allocates and takes the parent
+// context's lock on each registration and removal), keeps the blocking path
+// cheap. The watch leaves the socket when its context ends or the socket is
+// closed.
+type watch struct {
+	s    *Socket
+	ctx  context.Context
+	stop func() bool
+
+	mu     sync.Mutex
+	w0     waker // the common case: one call at a time per context
+	w0busy bool
+	more   []*waker
+}
+
+// waker is one blocked call: its thread, and whether it has returned.
+type waker struct {
+	tid  atomic.Int32
+	done atomic.Bool
+}
+
+// arm registers a call blocked on the calling (locked) thread, or returns
+// nil if ctx cannot be cancelled.
+func (s *Socket) arm(ctx context.Context) (*watch, *waker) {
+	if ctx.Done() == nil {
+		return nil, nil
+	}
+	s.wmu.Lock()
+	var wt *watch
+	for _, x := range s.watches {
+		if x.ctx == ctx {
+			wt = x
+			break
+		}
+	}
+	if wt == nil {
+		wt = &watch{s: s, ctx: ctx}
+		s.watches = append(s.watches, wt)
+		wt.stop = context.AfterFunc(ctx, wt.fire)
+	}
+	s.wmu.Unlock()
+	wt.mu.Lock()
+	var w *waker
+	if !wt.w0busy {
+		wt.w0busy = true
+		w = &wt.w0
+	} else {
+		w = new(waker)
+		wt.more = append(wt.more, w)
+	}
+	w.tid.Store(int32(unix.Gettid()))
+	w.done.Store(false)
+	wt.mu.Unlock()
+	return wt, w
+}
+
+// disarm marks the call returned.
+func (wt *watch) disarm(w *waker) {
+	if wt == nil {
+		return
+	}
+	w.done.Store(true)
+	wt.mu.Lock()
+	if w == &wt.w0 {
+		wt.w0busy = false
+	} else {
+		for i, x := range wt.more {
+			if x == w {
+				wt.more = append(wt.more[:i], wt.more[i+1:]...)
+				break
+			}
+		}
+	}
+	wt.mu.Unlock()
+}
+
+// fire runs when the context is done: it interrupts every call armed now
+// (a call armed later sees ctx.Err() before its syscall) and leaves the
+// socket.
+func (wt *watch) fire() {
+	wt.s.dropWatch(wt)
+	wt.mu.Lock()
+	var ws []*waker
+	if wt.w0busy {
+		ws = append(ws, &wt.w0)
+	}
+	ws = append(ws, wt.more...)
+	wt.mu.Unlock()
+	for _, w := range ws {
+		for i := 0; !w.done.Load(); i++ {
+			unix.Tgkill(pid, int(w.tid.Load()), unix.SIGURG)
+			time.Sleep(time.Duration(1<<min(i, 7)) * 50 * time.Microsecond)
+		}
+	}
+}
+
+func (s *Socket) dropWatch(wt *watch) {
+	s.wmu.Lock()
+	for i, x := range s.watches {
+		if x == wt {
+			s.watches = append(s.watches[:i], s.watches[i+1:]...)
+			break
+		}
+	}
+	s.wmu.Unlock()
+}
+
+// dropWatches unregisters the socket from every context (it is closed).
+func (s *Socket) dropWatches() {
+	s.wmu.Lock()
+	ws := s.watches
+	s.watches = nil
+	s.wmu.Unlock()
+	for _, wt := range ws {
+		wt.stop()
+	}
+}
+
+var (
+	// errRetry asks io to call op again (e.g. connect resumed after EINTR).
+	errRetry = errors.New("retry")
+	// errAbort ends a call whose context is done.
+	errAbort = errors.New("aborted")
+)
+
+// How io calls an op: the socket's fd is blocking (the op may sleep in the
+// kernel), non-blocking at the user's request (timeout 0: one attempt), or in
+// poll mode (EAGAIN means: wait for readiness and call again).
+const (
+	modeBlocking = iota
+	modeNonblock
+	modePoll
+)
+
+// ioOp is one attempt at a call: a syscall on fd.
+type ioOp func(fd, mode int) error
+
+// io runs op until it neither is interrupted nor has to wait. Cancelling ctx
+// interrupts it. It maps EAGAIN to "timed out" on sockets with a timeout.
+func (s *Socket) io(ctx context.Context, dir int, op ioOp) error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return unix.EBADF
+	}
+	s.users++
+	fd, timeout, polled := s.fd, s.timeout, s.pf != nil
+	defer s.release()
+	if timeout < 0 && !polled && s.kernTimo != noTimeout {
+		if err := s.setKernTimo(fd, noTimeout); err != nil {
+			s.mu.Unlock()
+			return err
+		}
+	}
+	s.mu.Unlock()
+	var err error
+	var deadline time.Time
+	if timeout > 0 {
+		deadline = time.Now().Add(timeout)
+	}
+
+	switch {
+	case timeout == 0:
+		err = s.once(ctx, fd, modeNonblock, op)
+	case polled:
+		err = s.pollIO(ctx, fd, dir, timeout, deadline, op)
+	case takeThread():
+		var moved bool
+		err, moved = s.blockingIO(ctx, fd, timeout, deadline, op)
+		putThread()
+		if moved { // another task moved the socket to the netpoller meanwhile
+			err = s.pollIO(ctx, fd, dir, timeout, deadline, op)
+		}
+	default:
+		// No thread to spare: wait in the netpoller, from now on.
+		if err = s.toPoll(fd); err == nil {
+			err = s.pollIO(ctx, fd, dir, timeout, deadline, op)
+		}
+	}
+
+	switch {
+	case s.Closed():
+		return unix.EBADF
+	case (err == unix.EINTR || err == errRetry || err == errAbort) && ctx.Err() != nil:
+		return ctx.Err()
+	case (err == unix.EAGAIN || err == unix.EINPROGRESS) && timeout > 0:
+		return runtime.ErrTimeout
+	}
+	return err
+}
+
+// once runs op without waiting (but through EINTR).
+func (s *Socket) once(ctx context.Context, fd, mode int, op ioOp) error {
+	for {
+		err := op(fd, mode)
+		if err != unix.EINTR && err != errRetry {
+			return err
+		}
+		if ctx.Err() != nil {
+			return errAbort
+		}
+	}
+}
+
+// ioNow runs op once on a socket whatever its mode (MSG_DONTWAIT calls).
+func (s *Socket) ioNow(ctx context.Context, op ioOp) error {
+	fd, err := s.acquire()
+	if err != nil {
+		return err
+	}
+	defer s.release()
+	err = s.once(ctx, fd, modeNonblock, op)
+	if s.Closed() {
+		return unix.EBADF
+	}
+	if err == errAbort {
+		return ctx.Err()
+	}
+	return err
+}
+
+// blockingIO runs op on the blocking fd, on a thread of the budget. moved
+// reports that the socket went to poll mode under it (op then met EAGAIN):
+// the caller goes on in pollIO.
+func (s *Socket) blockingIO(ctx context.Context, fd int, timeout time.Duration, deadline time.Time, op ioOp) (err error, moved bool) {
+	goruntime.LockOSThread()
+	wt, w := s.arm(ctx)
+	if ctx.Err() != nil { // cancelled before the watch could see this call
+		wt.disarm(w)
+		goruntime.UnlockOSThread()
+		return errAbort, false
+	}
+	for {
+		err = op(fd, modeBlocking)
+		if err == unix.EINTR || err == errRetry {
+			if ctx.Err() != nil {
+				break
+			}
+			if timeout > 0 && time.Now().After(deadline) {
+				err = unix.EAGAIN
+				break
+			}
+			continue
+		}
+		if err == unix.EAGAIN && s.polled.Load() && (timeout < 0 || time.Now().Before(deadline)) {
+			moved = true
+			break
+		}
+		if err == unix.EAGAIN && timeout < 0 && ctx.Err() == nil && !s.Closed() {
+			continue // the day-long kernel timeout expired
+		}
+		break
+	}
+	wt.disarm(w)
+	goruntime.UnlockOSThread()
+	return err, moved
+}
+
+// pollIO runs op on the non-blocking fd of a socket in poll mode, parking
+// the goroutine in the netpoller (no thread held) while op would block.
+//
+// The netpoller allows one waiter per fd and direction, and an os.File's
+// deadlines are the fd's, not a call's: so tasks waiting on the same socket
+// in the same direction queue for waitq[dir] (cancellably), and only its
+// holder sets the deadline. A cancellation fires a deadline in the past,
+// unless a later waiter holds the slot by then (gen).
+func (s *Socket) pollIO(ctx context.Context, fd, dir int, timeout time.Duration, deadline time.Time, op ioOp) error {
+	// Ready already? Then no waiting and no set-up.
+	if err := s.once(ctx, fd, modePoll, op); err != unix.EAGAIN {
+		return err
+	}
+	if s.Closed() {
+		return unix.EBADF
+	}
+	if ctx.Err() != nil {
+		return errAbort
+	}
+	if timeout > 0 && !time.Now().Before(deadline) {
+		return unix.EAGAIN
+	}
+	s.mu.Lock()
+	q, closing, rc := s.waitq[dir], s.closing, s.rc
+	s.mu.Unlock()
+	select {
+	case q <- struct{}{}:
+	default:
+		var expire <-chan time.Time
+		if timeout > 0 {
+			t := time.NewTimer(time.Until(deadline))
+			defer t.Stop()
+			expire = t.C
+		}
+		select {
+		case q <- struct{}{}:
+		case <-ctx.Done():
+			return errAbort
+		case <-closing:
+			return unix.EBADF
+		case <-expire:
+			return unix.EAGAIN
+		}
+	}
+	defer func() { <-q }()
+
+	s.dlMu.Lock()
+	s.gen[dir]++
+	gen := s.gen[dir]
+	if timeout > 0 || s.dlSet[dir] {
+		s.setDeadline(dir, deadline) // zero (none) when timeout < 0
+		s.dlSet[dir] = timeout > 0
+	}
+	s.dlMu.Unlock()
+	stop := context.AfterFunc(ctx, func() {
+		s.dlMu.Lock()
+		if s.gen[dir] == gen {
+			s.setDeadline(dir, aLongTimeAgo)
+			s.dlSet[dir] = true
+		}
+		s.dlMu.Unlock()
+	})
+
+	var err error
+	try := func(uintptr) bool {
+		if s.closeA.Load() {
+			err = unix.EBADF
+			return true
+		}
+		if err = s.once(ctx, fd, modePoll, op); err == errAbort {
+			return true
+		}
+		return err != unix.EAGAIN
+	}
+	for {
+		var werr error
+		if dir == dirRead {
+			werr = rc.Read(try)
+		} else {
+			werr = rc.Write(try)
+		}
+		if werr == nil {
+			break
+		}
+		// Woken by a deadline (timeout, cancellation, Close).
+		if s.Closed() {
+			err = unix.EBADF
+			break
+		}
+		if ctx.Err() != nil {
+			err = errAbort
+			break
+		}
+		if !errors.Is(werr, os.ErrDeadlineExceeded) {
+			err = werr
+			break
+		}
+		if timeout > 0 {
+			err = unix.EAGAIN
+			break
+		}
+		// A stale deadline on a call without timeout: clear it, wait on.
+		s.dlMu.Lock()
+		s.setDeadline(dir, time.Time{})
+		s.dlSet[dir] = false
+		s.dlMu.Unlock()
+	}
+	stop()
+	s.dlMu.Lock()
+	s.gen[dir]++
+	s.dlMu.Unlock()
+	return err
+}
