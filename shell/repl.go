@@ -84,7 +84,13 @@ func (s *session) repl(banner bool) int {
 			fmt.Fprintln(errOut, s.colour.paint(s.colour.err, compileErrorMessage(err, replChunk)))
 			continue
 		}
-		s.eval(proto, sigc, out, errOut)
+		// While a chunk runs no prompt is on screen, so output (the chunk's
+		// and its results) goes straight to the terminal; readline's writer
+		// would redraw a prompt after each write if its reader has not yet
+		// noticed that the line was entered.
+		s.rt.SetOutput(s.stdout, s.stderr)
+		s.eval(proto, sigc, s.stdout, s.stderr)
+		s.rt.SetOutput(out, errOut)
 	}
 }
 

@@ -2,7 +2,9 @@ package runtime
 
 import (
 	"fmt"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -116,11 +118,12 @@ func (rt *Runtime) load(m *Module) {
 func (rt *Runtime) bind(f *Function) *lua.LFunction {
 	impl := f.Fn
 	name := f.Signature()
+	isMethod := f.method != ""
 	lf := rt.L.NewFunction(func(L *lua.LState) (n int) {
 		defer func() {
 			if r := recover(); r != nil {
-				if _, isLuaError := r.(*lua.ApiError); isLuaError {
-					panic(r)
+				if apiErr, isLuaError := r.(*lua.ApiError); isLuaError {
+					panic(asLua51ArgError(apiErr, f.Name, isMethod))
 				}
 				L.RaiseError("internal error in %s: %v", name, r)
 			}
@@ -129,6 +132,40 @@ func (rt *Runtime) bind(f *Function) *lua.LFunction {
 	})
 	rt.docs[lf] = f
 	return lf
+}
+
+var argErrorPattern = regexp.MustCompile(`^(.*)bad argument #(\d+) to (.+?) \((.*)\)$`)
+
+// asLua51ArgError words gopher-lua's "bad argument #3 to connect (…)" as
+// Lua 5.1 does: the function name quoted and, for a method call, self not
+// counted ("bad argument #2 to 'connect'", or "calling 'connect' on bad
+// self"). gopher-lua names the caller's frame, which is "main chunk" when
+// the function is called straight from pcall, so the bound name is used.
+func asLua51ArgError(err *lua.ApiError, name string, isMethod bool) *lua.ApiError {
+	msg, ok := err.Object.(lua.LString)
+	if !ok {
+		return err
+	}
+	m := argErrorPattern.FindStringSubmatch(string(msg))
+	if m == nil {
+		return err
+	}
+	where, n, fn, why := m[1], m[2], name, m[4]
+	if strings.TrimSpace(where) == "" { // gopher-lua's empty position leaves a space
+		where = ""
+	}
+	arg, _ := strconv.Atoi(n)
+	text := fmt.Sprintf("%sbad argument #%d to '%s' (%s)", where, arg, fn, why)
+	if isMethod {
+		if arg == 1 {
+			text = fmt.Sprintf("%scalling '%s' on bad self (%s)", where, fn, why)
+		} else {
+			text = fmt.Sprintf("%sbad argument #%d to '%s' (%s)", where, arg-1, fn, why)
+		}
+	}
+	copied := *err
+	copied.Object = lua.LString(text)
+	return &copied
 }
 
 func (rt *Runtime) loadType(t *Type) {

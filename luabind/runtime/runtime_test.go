@@ -165,12 +165,13 @@ func TestTasksJoinAndChannels(t *testing.T) {
 
 func TestBadArgumentsAreLuaErrors(t *testing.T) {
 	cases := []struct{ src, want string }{
-		{`sleep("x")`, "bad argument #1 to sleep (number expected, got string)"},
-		{`sleep(-1)`, "bad argument #1 to sleep (seconds must be between 0 and 1e9)"},
-		{`spawn(42)`, "bad argument #1 to spawn (function expected, got number)"},
-		{`local h = spawn(function() end) h.join(42)`, "bad argument #1 to join (task expected, got number)"},
-		{`join({1})`, "bad argument #1 to join (list of tasks expected, item 1 is a number)"},
-		{`chan(-1)`, "bad argument #1 to chan (capacity must be between 0 and 16777216)"},
+		{`sleep("x")`, "bad argument #1 to 'sleep' (number expected, got string)"},
+		{`sleep(-1)`, "bad argument #1 to 'sleep' (seconds must be between 0 and 1e9)"},
+		{`spawn(42)`, "bad argument #1 to 'spawn' (function expected, got number)"},
+		{`local h = spawn(function() end) h.join(42)`, "calling 'join' on bad self (task expected, got number)"},
+		{`local h = spawn(function() end) h:join("soon")`, "bad argument #1 to 'join' (number expected, got string)"},
+		{`join({1})`, "bad argument #1 to 'join' (list of tasks expected, item 1 is a number)"},
+		{`chan(-1)`, "bad argument #1 to 'chan' (capacity must be between 0 and 16777216)"},
 		{`testmod.panic()`, "internal error in testmod.panic(): assignment to entry in nil map"},
 	}
 	for _, c := range cases {
@@ -432,5 +433,24 @@ func TestCancelOfTrailingBlockingCall(t *testing.T) {
 	out := mustExec(t, rt, `local h = spawn(function() return sleep(60) end) sleep(0.01) h:cancel() print(h:join())`)
 	if out != "nil\tinterrupted\n" {
 		t.Errorf("got %q", out)
+	}
+}
+
+// Argument errors are worded as Lua 5.1 words them, even when the bound
+// function is called straight from pcall (gopher-lua would name the
+// caller's frame, "main chunk").
+func TestArgErrorWording(t *testing.T) {
+	out := mustRun(t, `
+		local h = spawn(function() end)
+		print(pcall(sleep, "x"))
+		print(pcall(h.join, h, "soon"))
+		print(pcall(h.join, 42))
+		print(pcall(function() h:join("soon") end))`)
+	want := "false\tbad argument #1 to 'sleep' (number expected, got string)\n" +
+		"false\tbad argument #1 to 'join' (number expected, got string)\n" +
+		"false\tcalling 'join' on bad self (task expected, got number)\n" +
+		"false\ttest:6: bad argument #1 to 'join' (number expected, got string)\n"
+	if out != want {
+		t.Errorf("got\n%s\nwant\n%s", out, want)
 	}
 }

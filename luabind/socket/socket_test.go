@@ -83,11 +83,11 @@ b:close()
 print(b:send("x"))
 `)
 	for _, want := range []string{
-		"false\ttest.lua:4: bad argument #3 to connect (port must be 0-65535, got -1)",
-		"false\ttest.lua:5: bad argument #3 to connect (port must be 0-65535, got 65536)",
-		"bad argument #2 to connect (host string expected, got number)",
-		"bad argument #1 to socket (unknown address family 999",
-		"bad argument #1 to recv (socket expected, got number)",
+		"false\ttest.lua:4: bad argument #2 to 'connect' (port must be 0-65535, got -1)",
+		"false\ttest.lua:5: bad argument #2 to 'connect' (port must be 0-65535, got 65536)",
+		"bad argument #1 to 'connect' (host string expected, got number)",
+		"bad argument #1 to 'socket' (unknown address family 999",
+		"calling 'recv' on bad self (socket expected, got number)",
 		"negative buffersize",
 		"getservbyport: port must be 0-65535",
 		"nil\t[Errno 111] Connection refused",
