@@ -454,3 +454,39 @@ func TestArgErrorWording(t *testing.T) {
 		t.Errorf("got\n%s\nwant\n%s", out, want)
 	}
 }
+
+// Blocking calls work wherever Lua can call a function: inside pcall and
+// xpcall, iterators, metamethods, sort comparators, gsub callbacks and
+// coroutines, while another task runs meanwhile (and the coroutine state
+// that tasks share stays right: gopher-lua-facts.md, "hidden hazard").
+func TestBlockingCallsAnywhere(t *testing.T) {
+	out := mustRun(t, `
+		local ticks = 0
+		local ticker = spawn(function() while true do ticks = ticks + 1 sleep(0.001) end end)
+		local log = {}
+		local function note(s) log[#log + 1] = s end
+
+		print(pcall(function() sleep(0.01) return "pcall" end))
+		print(xpcall(function() sleep(0.01) error("x", 0) end, function(e) sleep(0.01) return "handled " .. e end))
+		local function slowly(n) local i = 0 return function() sleep(0.002) i = i + 1 if i <= n then return i end end end
+		for i in slowly(3) do note("iter" .. i) end
+		local lazy = setmetatable({}, {__index = function(_, k) sleep(0.01) return k .. "!" end,
+		                                __add = function(a, b) sleep(0.01) return 42 end})
+		note(lazy.hello) note(tostring(lazy + lazy))
+		local xs = {3, 1, 2} table.sort(xs, function(a, b) sleep(0.001) return a < b end) note(table.concat(xs))
+		note((("abc"):gsub("%w", function(c) sleep(0.001) return c:upper() end)))
+		local co = coroutine.create(function(a) sleep(0.01) local b = coroutine.yield(a + 1) sleep(0.01) return b * 2 end)
+		local other = spawn(function()
+			local c2 = coroutine.wrap(function() for i = 1, 3 do sleep(0.003) coroutine.yield(i) end end)
+			return c2() + c2() + c2()
+		end)
+		note(select(2, coroutine.resume(co, 1))) note(select(2, coroutine.resume(co, 10)))
+		note(coroutine.status(co)) note(other:join())
+		print(table.concat(log, " "))
+		ticker:cancel()
+		print(ticks > 10)`)
+	want := "true\tpcall\nfalse\thandled x\niter1 iter2 iter3 hello! 42 123 ABC 2 20 dead 6\ntrue\n"
+	if out != want {
+		t.Errorf("got\n%s\nwant\n%s", out, want)
+	}
+}
