@@ -1,7 +1,6 @@
 package runtime_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -9,7 +8,6 @@ import (
 	"os"
 	"runtime"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -17,6 +15,7 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	rtm "socklab/luabind/runtime"
+	"socklab/luabind/runtime/runtimetest"
 )
 
 // A module that exists only in these tests: a fake resource to watch the
@@ -96,14 +95,13 @@ func init() {
 // error it raised, if any.
 func run(t testing.TB, src string) (string, error) {
 	t.Helper()
-	rt := rtm.New()
-	defer rt.Close()
-	return execIn(t, rt, context.Background(), src)
+	return runtimetest.Run(t, src)
 }
 
+// execIn runs src in rt, returning what it printed meanwhile.
 func execIn(t testing.TB, rt *rtm.Runtime, ctx context.Context, src string) (string, error) {
 	t.Helper()
-	var out syncBuffer
+	var out runtimetest.Buffer
 	rt.SetOutput(&out, &out)
 	proto, err := rt.Compile(src, "test")
 	if err != nil {
@@ -111,23 +109,6 @@ func execIn(t testing.TB, rt *rtm.Runtime, ctx context.Context, src string) (str
 	}
 	_, err = rt.Exec(ctx, proto, "test")
 	return out.String(), err
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 func mustRun(t *testing.T, src string) string {

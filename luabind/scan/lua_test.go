@@ -1,7 +1,6 @@
 package scan
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -11,13 +10,13 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	lua "github.com/yuin/gopher-lua"
 
 	"socklab/luabind/runtime"
+	"socklab/luabind/runtime/runtimetest"
 	"socklab/luabind/socket"
 )
 
@@ -26,32 +25,14 @@ import (
 // to ports the test bound and closed; full-range scans are in
 // lua_netns_test.go.
 
-// syncBuffer is a bytes.Buffer safe for the runtime's concurrent writers.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 type luaEnv struct {
 	rt          *runtime.Runtime
-	out, errOut *syncBuffer
+	out, errOut *runtimetest.Buffer
 }
 
 func newLua(t testing.TB) *luaEnv {
 	t.Helper()
-	e := &luaEnv{rt: runtime.New(), out: &syncBuffer{}, errOut: &syncBuffer{}}
+	e := &luaEnv{rt: runtime.New(), out: &runtimetest.Buffer{}, errOut: &runtimetest.Buffer{}}
 	e.rt.SetOutput(e.out, e.errOut)
 	t.Cleanup(e.rt.Close)
 	return e
@@ -385,11 +366,11 @@ func TestLuaScanResult(t *testing.T) {
 		t.Errorf("tostring:\n%s\nwant:\n%s", got, want)
 	}
 	// print() and the REPL go through __tostring too.
-	e.out.b.Reset()
+	before := len(e.out.String())
 	e.setGlobal("R", vs[0])
 	e.run(t, `print(R)`)
-	if e.out.String() != vs[1].String()+"\n" {
-		t.Errorf("print(r) = %q", e.out.String())
+	if printed := e.out.String()[before:]; printed != vs[1].String()+"\n" {
+		t.Errorf("print(r) = %q", printed)
 	}
 
 	// :open() drops what is not open; the table says so. Edit the list as a
@@ -536,7 +517,7 @@ func TestLuaProgress(t *testing.T) {
 	}
 
 	// With a callback too: the bar is erased before each callback runs.
-	e.errOut.b.Reset()
+	e.errOut.Reset()
 	e.run(t, fmt.Sprintf(scan, `, on_result = function(r) print("found", r.port) end`))
 	if s := e.errOut.String(); !strings.HasSuffix(s, "\r\x1b[K") {
 		t.Errorf("progress with on_result: %q", s)

@@ -1,34 +1,16 @@
 package socket
 
 import (
-	"bytes"
 	"context"
 	"os"
 	"os/exec"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"socklab/luabind/runtime"
+	"socklab/luabind/runtime/runtimetest"
 )
-
-type syncBuf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuf) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuf) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // runLua runs src in a fresh runtime and returns what it printed; a Lua
 // error fails the test.
@@ -45,7 +27,7 @@ func tryLua(t *testing.T, src string, timeout time.Duration) (string, error) {
 	t.Helper()
 	rt := runtime.New()
 	defer rt.Close()
-	var out syncBuf
+	var out runtimetest.Buffer
 	rt.SetOutput(&out, &out)
 	proto, err := rt.Compile(src, "test.lua")
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"socklab/luabind/runtime"
+	"socklab/luabind/runtime/runtimetest"
 )
 
 func threadCount() int {
@@ -43,7 +44,7 @@ func TestManyBlockedTasks(t *testing.T) {
 	nu := n - nr - na // recvfrom on UDP sockets
 	rt := runtime.New()
 	defer rt.Close()
-	var out syncBuf
+	var out runtimetest.Buffer
 	rt.SetOutput(&out, &out)
 	proto, err := rt.Compile(fmt.Sprintf(`
 local nu, na, nr = %d, %d, %d
