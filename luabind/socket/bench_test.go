@@ -108,3 +108,19 @@ s:close()
 		b.Fatal(err)
 	}
 }
+
+// BenchmarkLuaConnectClose is socket(), connect() and close() from Lua.
+func BenchmarkLuaConnectClose(b *testing.B) {
+	port := echoServer(b)
+	rt := runtime.New()
+	defer rt.Close()
+	proto, err := rt.Compile(`local port, n = ...
+		for i = 1, n do local s = socket.socket() assert(s:connect("127.0.0.1", port)) s:close() end`, "bench")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	if _, err := rt.Exec(context.Background(), proto, "bench", lua.LNumber(port), lua.LNumber(b.N)); err != nil {
+		b.Fatal(err)
+	}
+}

@@ -90,7 +90,7 @@ type Socket struct {
 	closeA atomic.Bool // closed, readable without mu (poll callbacks)
 
 	timeout  time.Duration // <0: blocking; 0: non-blocking; >0: timeout
-	kernTimo time.Duration // SO_RCVTIMEO/SO_SNDTIMEO as set in the kernel (0: unset)
+	kernTimo [2]time.Duration // SO_RCVTIMEO, SO_SNDTIMEO as set in the kernel (0: unset)
 	nonblock bool          // the user asked for non-blocking (timeout 0)
 
 	// Poll mode, set once under mu (polled mirrors pf != nil).
@@ -266,10 +266,7 @@ func (s *Socket) SetTimeout(d time.Duration) error {
 		}
 		s.nonblock = nb
 	}
-	if d > 0 && s.pf == nil {
-		return s.setKernTimo(fd, d)
-	}
-	return nil
+	return nil // the kernel timeouts follow lazily: see setKernTimo
 }
 
 // --- syscalls without allocation -------------------------------------------
@@ -333,7 +330,7 @@ func (s *Socket) Accept(ctx context.Context) (*Socket, unix.Sockaddr, error) {
 	var nfd int
 	var sa unix.Sockaddr
 	err := s.io(ctx, dirRead, func(fd, _ int) (err error) {
-		nfd, sa, err = unix.Accept4(fd, unix.SOCK_CLOEXEC)
+		nfd, sa, err = accept4(fd, unix.SOCK_CLOEXEC)
 		return err
 	})
 	if err != nil {
@@ -396,7 +393,7 @@ func (s *Socket) Connect(ctx context.Context, sa unix.Sockaddr) error {
 			return err
 		}
 		defer s.release()
-		if local, err := unix.Getsockname(fd); err == nil && sameAddr(local, sa) {
+		if local, err := getsockname(fd); err == nil && sameAddr(local, sa) {
 			disconnect(fd)
 			return unix.ECONNREFUSED
 		}
@@ -417,7 +414,7 @@ func connectResult(fd int) error {
 	case unix.EISCONN:
 		return nil
 	case 0:
-		if _, err := unix.Getpeername(fd); err == nil {
+		if _, err := getpeername(fd); err == nil {
 			return nil
 		}
 		return unix.EAGAIN
@@ -533,13 +530,13 @@ func (s *Socket) RecvFrom(ctx context.Context, p []byte, flags int) (int, unix.S
 			return 0, nil, err
 		}
 		defer s.release()
-		sa, _ := unix.Getpeername(fd)
+		sa, _ := getpeername(fd)
 		return n, sa, nil
 	}
 	var n int
 	var sa unix.Sockaddr
 	op := func(fd, _ int) (err error) {
-		n, sa, err = unix.Recvfrom(fd, p, flags)
+		n, sa, err = recvfrom(fd, p, flags)
 		return err
 	}
 	var err error
@@ -581,7 +578,7 @@ func (s *Socket) Sockname() (unix.Sockaddr, error) {
 		return nil, err
 	}
 	defer s.release()
-	return unix.Getsockname(fd)
+	return getsockname(fd)
 }
 
 // Peername returns the connected peer's address.
@@ -591,7 +588,7 @@ func (s *Socket) Peername() (unix.Sockaddr, error) {
 		return nil, err
 	}
 	defer s.release()
-	return unix.Getpeername(fd)
+	return getpeername(fd)
 }
 
 // SetsockoptInt sets an integer option.

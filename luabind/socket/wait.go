@@ -18,19 +18,24 @@ import (
 	"socklab/luabind/runtime"
 )
 
-// setKernTimo sets SO_RCVTIMEO and SO_SNDTIMEO to d. Called with mu held.
-func (s *Socket) setKernTimo(fd int, d time.Duration) error {
-	if s.kernTimo == d {
+// setKernTimo sets the kernel timeout of one direction (SO_RCVTIMEO for
+// dirRead, SO_SNDTIMEO for dirWrite: connect uses the latter) to d. It is
+// set lazily, before the first blocking call that needs it, so that a
+// socket that only connects and closes costs one setsockopt, not two.
+// Called with mu held.
+func (s *Socket) setKernTimo(fd, dir int, d time.Duration) error {
+	if s.kernTimo[dir] == d {
 		return nil
 	}
+	opt := unix.SO_RCVTIMEO
+	if dir == dirWrite {
+		opt = unix.SO_SNDTIMEO
+	}
 	tv := unix.NsecToTimeval(int64(max(d, time.Millisecond)))
-	if err := unix.SetsockoptTimeval(fd, unix.SOL_SOCKET, unix.SO_RCVTIMEO, &tv); err != nil {
+	if err := unix.SetsockoptTimeval(fd, unix.SOL_SOCKET, opt, &tv); err != nil {
 		return err
 	}
-	if err := unix.SetsockoptTimeval(fd, unix.SOL_SOCKET, unix.SO_SNDTIMEO, &tv); err != nil {
-		return err
-	}
-	s.kernTimo = d
+	s.kernTimo[dir] = d
 	return nil
 }
 
@@ -224,8 +229,12 @@ func (s *Socket) io(ctx context.Context, dir int, op ioOp) error {
 	s.users++
 	fd, timeout, polled := s.fd, s.timeout, s.pf != nil
 	defer s.release()
-	if timeout < 0 && !polled && s.kernTimo != noTimeout {
-		if err := s.setKernTimo(fd, noTimeout); err != nil {
+	if timeout != 0 && !polled {
+		kern := timeout
+		if timeout < 0 {
+			kern = noTimeout
+		}
+		if err := s.setKernTimo(fd, dir, kern); err != nil {
 			s.mu.Unlock()
 			return err
 		}
