@@ -89,9 +89,9 @@ type Socket struct {
 	closed bool        // Close was called; fd is closed by the last user
 	closeA atomic.Bool // closed, readable without mu (poll callbacks)
 
-	timeout  time.Duration // <0: blocking; 0: non-blocking; >0: timeout
+	timeout  time.Duration    // <0: blocking; 0: non-blocking; >0: timeout
 	kernTimo [2]time.Duration // SO_RCVTIMEO, SO_SNDTIMEO as set in the kernel (0: unset)
-	nonblock bool          // the user asked for non-blocking (timeout 0)
+	nonblock bool             // the user asked for non-blocking (timeout 0)
 
 	// Poll mode, set once under mu (polled mirrors pf != nil).
 	polled  atomic.Bool
