@@ -272,23 +272,31 @@ func (s *Socket) SetTimeout(d time.Duration) error {
 // --- syscalls without allocation -------------------------------------------
 
 func sysSend(fd int, p []byte, flags int) (int, error) {
-	var ptr unsafe.Pointer
-	if len(p) > 0 {
-		ptr = unsafe.Pointer(&p[0])
-	}
-	n, _, e := unix.Syscall6(unix.SYS_SENDTO, uintptr(fd), uintptr(ptr), uintptr(len(p)), uintptr(flags|unix.MSG_NOSIGNAL), 0, 0)
-	if e != 0 {
-		return 0, e
-	}
-	return int(n), nil
+	return sysSendRecv(unix.SYS_SENDTO, fd, p, flags|unix.MSG_NOSIGNAL, false)
 }
 
 func sysRecv(fd int, p []byte, flags int) (int, error) {
+	return sysSendRecv(unix.SYS_RECVFROM, fd, p, flags, false)
+}
+
+// sysSendRecv is send(2) or recv(2) without allocation. With raw set the Go
+// scheduler is not told of the syscall: only for calls that cannot block
+// (MSG_DONTWAIT). Otherwise a call that the kernel merely preempts (a send
+// that wakes the peer on the same CPU) looks to Go's monitor like a blocked
+// syscall, and it hands the P to another thread: futex wake-ups and
+// context switches on every round trip.
+func sysSendRecv(trap uintptr, fd int, p []byte, flags int, raw bool) (int, error) {
 	var ptr unsafe.Pointer
 	if len(p) > 0 {
 		ptr = unsafe.Pointer(&p[0])
 	}
-	n, _, e := unix.Syscall6(unix.SYS_RECVFROM, uintptr(fd), uintptr(ptr), uintptr(len(p)), uintptr(flags), 0, 0)
+	var n uintptr
+	var e syscall.Errno
+	if raw {
+		n, _, e = unix.RawSyscall6(trap, uintptr(fd), uintptr(ptr), uintptr(len(p)), uintptr(flags), 0, 0)
+	} else {
+		n, _, e = unix.Syscall6(trap, uintptr(fd), uintptr(ptr), uintptr(len(p)), uintptr(flags), 0, 0)
+	}
 	if e != 0 {
 		return 0, e
 	}
@@ -472,6 +480,32 @@ func (s *Socket) Send(ctx context.Context, p []byte, flags int) (int, error) {
 	return n, s.io(ctx, dirWrite, op)
 }
 
+// TrySend makes one attempt to send p (to sa, for an unconnected datagram
+// socket; nil otherwise) without waiting. A caller that holds a lock it
+// would rather keep (the Lua lock) tries this first: with room in the send
+// buffer, as nearly always on loopback, it is the whole send. ok is false
+// when the call would have to wait: then send the usual way.
+func (s *Socket) TrySend(p []byte, flags int, sa unix.Sockaddr) (n int, err error, ok bool) {
+	fd, err := s.acquire()
+	if err != nil {
+		return 0, err, true
+	}
+	defer s.release()
+	if sa != nil {
+		err = unix.Sendto(fd, p, flags|unix.MSG_DONTWAIT|unix.MSG_NOSIGNAL, sa)
+		n = len(p)
+	} else {
+		n, err = sysSendRecv(unix.SYS_SENDTO, fd, p, flags|unix.MSG_DONTWAIT|unix.MSG_NOSIGNAL, true)
+	}
+	if err == unix.EAGAIN || err == unix.EINTR {
+		return 0, nil, false
+	}
+	if err != nil {
+		n = 0
+	}
+	return n, err, true
+}
+
 // SendAll sends all of p, returning how much was sent when it fails.
 func (s *Socket) SendAll(ctx context.Context, p []byte, flags int) (int, error) {
 	sent := 0
@@ -503,6 +537,27 @@ func (s *Socket) SendTo(ctx context.Context, p []byte, flags int, sa unix.Sockad
 		return 0, err
 	}
 	return len(p), nil
+}
+
+// TryRecv is Recv when it need not wait: what the line helpers read ahead,
+// or one attempt that does not block. When client and server share a CPU
+// (or the peer is fast) the data is there by the time the caller asks, and
+// the caller, holding the Lua lock, saves letting go of it. ok is false when
+// the call would have to wait: then receive the usual way.
+func (s *Socket) TryRecv(p []byte, flags int) (n int, err error, ok bool) {
+	if n := s.takeBuffered(p, flags); n > 0 {
+		return n, nil, true
+	}
+	fd, err := s.acquire()
+	if err != nil {
+		return 0, err, true
+	}
+	defer s.release()
+	n, err = sysSendRecv(unix.SYS_RECVFROM, fd, p, flags|unix.MSG_DONTWAIT, true)
+	if err == unix.EAGAIN || err == unix.EINTR {
+		return 0, nil, false
+	}
+	return n, err, true
 }
 
 // Recv reads up to len(p) bytes; 0 means end of stream (or an empty

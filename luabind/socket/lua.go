@@ -302,11 +302,7 @@ func sockSend(L *lua.LState) int {
 	s := checkSock(L)
 	p := data(L, 2)
 	flags := optInt(L, 3, 0)
-	var n int
-	err := runtime.Block(L, func(ctx context.Context) (err error) {
-		n, err = s.Send(ctx, p, flags)
-		return err
-	})
+	n, err := send(L, s, p, flags, nil)
 	if err != nil {
 		return runtime.Fail(L, err)
 	}
@@ -314,23 +310,48 @@ func sockSend(L *lua.LState) int {
 	return 1
 }
 
+// send sends p (to sa, unless nil) as Python's send/sendto do, trying first
+// without letting go of the Lua lock (see TrySend).
+func send(L *lua.LState, s *Socket, p []byte, flags int, sa unix.Sockaddr) (n int, err error) {
+	if n, err, done := s.TrySend(p, flags, sa); done {
+		return n, err
+	}
+	err = runtime.Block(L, func(ctx context.Context) (err error) {
+		if sa != nil {
+			n, err = s.SendTo(ctx, p, flags, sa)
+		} else {
+			n, err = s.Send(ctx, p, flags)
+		}
+		return err
+	})
+	return n, err
+}
+
+// sendAll sends all of p, the first part without letting go of the Lua lock
+// when the send buffer has room.
+func sendAll(L *lua.LState, s *Socket, p []byte, flags int) error {
+	n, err, done := s.TrySend(p, flags, nil)
+	if done && (err != nil || n == len(p)) {
+		return err
+	}
+	rest := p[n:]
+	return runtime.Block(L, func(ctx context.Context) error {
+		_, err := s.SendAll(ctx, rest, flags)
+		return err
+	})
+}
+
 func sockSendAll(L *lua.LState) int {
 	s := checkSock(L)
 	p := data(L, 2)
 	flags := optInt(L, 3, 0)
-	return ok(L, runtime.Block(L, func(ctx context.Context) error {
-		_, err := s.SendAll(ctx, p, flags)
-		return err
-	}))
+	return ok(L, sendAll(L, s, p, flags))
 }
 
 func sockSendLine(L *lua.LState) int {
 	s := checkSock(L)
 	p := append([]byte(L.CheckString(2)), '\n')
-	return ok(L, runtime.Block(L, func(ctx context.Context) error {
-		_, err := s.SendAll(ctx, p, 0)
-		return err
-	}))
+	return ok(L, sendAll(L, s, p, 0))
 }
 
 func sockSendTo(L *lua.LState) int {
@@ -344,11 +365,7 @@ func sockSendTo(L *lua.LState) int {
 	if err != nil {
 		return runtime.Fail(L, err)
 	}
-	var sent int
-	err = runtime.Block(L, func(ctx context.Context) (err error) {
-		sent, err = s.SendTo(ctx, p, flags, sa)
-		return err
-	})
+	sent, err := send(L, s, p, flags, sa)
 	if err != nil {
 		return runtime.Fail(L, err)
 	}
@@ -392,11 +409,13 @@ func sockRecv(L *lua.LState) int {
 	flags := optInt(L, 3, 0)
 	buf, bp := getBuf(size)
 	defer putBuf(bp)
-	var n int
-	err := runtime.Block(L, func(ctx context.Context) (err error) {
-		n, err = s.Recv(ctx, buf, flags)
-		return err
-	})
+	n, err, done := s.TryRecv(buf, flags)
+	if !done {
+		err = runtime.Block(L, func(ctx context.Context) (err error) {
+			n, err = s.Recv(ctx, buf, flags)
+			return err
+		})
+	}
 	if err != nil {
 		return runtime.Fail(L, err)
 	}
