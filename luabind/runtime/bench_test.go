@@ -14,7 +14,7 @@ import (
 	rtm "socklab/luabind/runtime"
 )
 
-// Run with: go test -run '^$' -bench . -benchtime 2x ./luabind/runtime/
+// Run with: go test -run '^$' -bench . ./luabind/runtime/
 // (the Lua-side loops size themselves from b.N; startup runs the binary).
 
 // BenchmarkStartup times `socklab -e 'print(1)'` as a whole process and
