@@ -192,6 +192,11 @@ func Context(L *lua.LState) context.Context {
 	return Of(L).rootCtx
 }
 
+// Contended reports whether other tasks are waiting for the Lua lock: a
+// Go function that could spin instead of blocking (to catch a reply that is
+// microseconds away) should not spin then.
+func Contended(L *lua.LState) bool { return Of(L).waiting.Load() > 0 }
+
 // Interrupted reports whether the task running L has been cancelled.
 func Interrupted(L *lua.LState) bool { return Context(L).Err() != nil }
 

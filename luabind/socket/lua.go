@@ -409,7 +409,7 @@ func sockRecv(L *lua.LState) int {
 	flags := optInt(L, 3, 0)
 	buf, bp := getBuf(size)
 	defer putBuf(bp)
-	n, err, done := s.TryRecv(buf, flags)
+	n, err, done := s.SpinRecv(buf, flags, runtime.Contended(L))
 	if !done {
 		err = runtime.Block(L, func(ctx context.Context) (err error) {
 			n, err = s.Recv(ctx, buf, flags)
