@@ -38,6 +38,13 @@ type lineReader interface {
 func (s *session) repl(banner bool) int {
 	var in lineReader
 	out, errOut := s.stdout, s.stderr
+	// The banner, the prompt and the line being edited go where the person
+	// sees them: stdout, or stderr when stdout is a pipe (`socklab | tee
+	// log`), as python3 does, so that the pipe gets only the output.
+	editOut := s.stdout
+	if !isTerminal(s.stdout) {
+		editOut = s.stderr
+	}
 	if isTerminal(s.stdin) {
 		rl, err := readline.NewEx(&readline.Config{
 			Prompt:                 prompt,
@@ -46,7 +53,7 @@ func (s *session) repl(banner bool) int {
 			HistorySearchFold:      true,
 			AutoComplete:           &completer{rt: s.rt},
 			InterruptPrompt:        "^C",
-			Stdout:                 s.stdout,
+			Stdout:                 editOut,
 			Stderr:                 s.stderr,
 		})
 		if err != nil {
@@ -54,8 +61,11 @@ func (s *session) repl(banner bool) int {
 			return ExitUsage
 		}
 		// Lua output, also from background tasks, goes through readline,
-		// which clears the prompt line, writes, and redraws it.
-		out, errOut = rl.Stdout(), rl.Stderr()
+		// which clears the prompt line, writes, and redraws it; into a
+		// pipe it goes straight.
+		if editOut == s.stdout {
+			out, errOut = rl.Stdout(), rl.Stderr()
+		}
 		s.rt.SetOutput(out, errOut)
 		s.onExit = func() { rl.Close() }
 		in = &readlineReader{rl: rl, rt: s.rt}
@@ -64,7 +74,7 @@ func (s *session) repl(banner bool) int {
 	}
 	defer in.close()
 	if banner && isTerminal(s.stdin) {
-		fmt.Fprintf(out, bannerFormat, Version)
+		fmt.Fprintf(editOut, bannerFormat, Version)
 	}
 
 	// While a chunk runs the terminal is in cooked mode, so Ctrl-C arrives
