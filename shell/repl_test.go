@@ -2,10 +2,12 @@ package shell
 
 import (
 	"errors"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"socklab/luabind/runtime/runtimetest"
 	"strings"
 	"sync"
 	"testing"
@@ -39,8 +41,16 @@ var ansi = regexp.MustCompile(`\x1b\[[0-9;?]*[A-Za-z]|\r`)
 // does nothing on a zero-width terminal) and NO_COLOR set.
 func startREPL(t *testing.T, args ...string) *terminal {
 	t.Helper()
+	return startREPLTo(t, nil, args...)
+}
+
+// startREPLTo is startREPL with stdout going to w instead of the terminal
+// (nil: the terminal).
+func startREPLTo(t *testing.T, w io.Writer, args ...string) *terminal {
+	t.Helper()
 	tm := &terminal{t: t, state: t.TempDir(), done: make(chan struct{})}
 	tm.cmd = exec.Command(socklab(t), args...)
+	tm.cmd.Stdout = w
 	tm.cmd.Env = append(os.Environ(), "NO_COLOR=1", raceEnv, "TERM=xterm", "XDG_STATE_HOME="+tm.state)
 	f, err := pty.StartWithSize(tm.cmd, &pty.Winsize{Rows: 40, Cols: 120})
 	if err != nil {
@@ -176,6 +186,24 @@ func TestREPLBasics(t *testing.T) {
 	}
 	if !strings.Contains(string(hist), "1+1\n") || !strings.Contains(string(hist), "for i=1,3 do print(i * 10) end\n") {
 		t.Errorf("history:\n%s", hist)
+	}
+}
+
+// With stdout piped (`socklab | tee log`) the prompt and the editing go to
+// the terminal through stderr; the pipe receives only the output.
+func TestREPLWithStdoutPiped(t *testing.T) {
+	var piped runtimetest.Buffer
+	tm := startREPLTo(t, &piped)
+	tm.send("1+1\r")
+	tm.expect("socklab> ")
+	tm.send("print('hello')\r")
+	tm.expect("socklab> ")
+	tm.send("\x04")
+	if code := tm.exitCode(); code != 0 {
+		t.Errorf("exit code %d", code)
+	}
+	if got := piped.String(); got != "2\nhello\n" {
+		t.Errorf("the pipe got %q, want only the output", got)
 	}
 }
 
