@@ -194,9 +194,19 @@ func TestREPLBasics(t *testing.T) {
 func TestREPLWithStdoutPiped(t *testing.T) {
 	var piped runtimetest.Buffer
 	tm := startREPLTo(t, &piped)
+	// The terminal shows no output to wait for: wait for the pipe.
+	waitFor := func(want string) {
+		t.Helper()
+		for deadline := time.Now().Add(20 * time.Second); piped.String() != want; time.Sleep(10 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("the pipe got %q, want %q", piped.String(), want)
+			}
+		}
+	}
 	tm.send("1+1\r")
-	tm.expect("socklab> ")
+	waitFor("2\n")
 	tm.send("print('hello')\r")
+	waitFor("2\nhello\n")
 	tm.expect("socklab> ")
 	tm.send("\x04")
 	if code := tm.exitCode(); code != 0 {
