@@ -260,7 +260,10 @@ func TestREPLInterrupt(t *testing.T) {
 	tm := startREPL(t)
 	tm.send("g = 42\r")
 	tm.expect("socklab> ")
-	for _, busy := range []string{"while true do end", "sleep(60)", "for i = 1, 3 do sleep(60) end"} {
+	tm.send("srv = socket.create_server('127.0.0.1', 0)\r")
+	tm.expect("socklab> ")
+	for _, busy := range []string{"while true do end", "sleep(60)", "for i = 1, 3 do sleep(60) end",
+		"conn = srv:accept()", "local c = socket.create_connection(srv:getsockname()) c:recv(10)"} {
 		tm.send(busy + "\r")
 		tm.expect(busy + "\n")
 		time.Sleep(300 * time.Millisecond) // let it start running
@@ -272,6 +275,9 @@ func TestREPLInterrupt(t *testing.T) {
 		tm.send("g\r")
 		tm.expect("42")
 	}
+	// The listener opened by an earlier line survives the interrupts.
+	tm.send("srv:fileno() >= 0, conn\r")
+	tm.expect("true\tnil")
 }
 
 func TestREPLBackgroundOutput(t *testing.T) {
