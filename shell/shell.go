@@ -223,13 +223,9 @@ func compileErrorMessage(err error, name string) string {
 		}
 		msg := perr.Message
 		if perr.Pos.Line == parse.EOF {
-			return fmt.Sprintf("%s: %s near <eof> (unfinished chunk: a missing 'end', ')' or quote?)", src, msg)
+			return fmt.Sprintf("%s: unexpected end of input (a missing 'end', ')', '}' or quote?)", src)
 		}
 		return fmt.Sprintf("%s:%d: %s near '%s'", src, perr.Pos.Line, msg, perr.Token)
-	}
-	if errors.Is(err, runtime.ErrIncomplete) {
-		// Compile wraps the parse error as text only.
-		return fmt.Sprintf("%s: unexpected end of input (a missing 'end', ')', '}' or quote?)", name)
 	}
 	var cerr *lua.CompileError
 	if errors.As(err, &cerr) {

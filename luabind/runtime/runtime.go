@@ -208,7 +208,7 @@ func (rt *Runtime) Compile(src, name string) (*lua.FunctionProto, error) {
 	if err != nil {
 		var perr *parse.Error
 		if errors.As(err, &perr) && perr.Pos.Line == parse.EOF {
-			return nil, fmt.Errorf("%w: %v", ErrIncomplete, err)
+			return nil, fmt.Errorf("%w: %w", ErrIncomplete, err)
 		}
 		return nil, err
 	}
