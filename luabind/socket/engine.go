@@ -617,6 +617,28 @@ func (s *Socket) Recv(ctx context.Context, p []byte, flags int) (int, error) {
 	return n, s.io(ctx, dirRead, op)
 }
 
+// TryRecvFrom is RecvFrom when a datagram is already there: one attempt
+// that does not wait (see TryRecv). ok is false when the call would have to
+// wait, or when read-ahead data is buffered (RecvFrom handles that).
+func (s *Socket) TryRecvFrom(p []byte, flags int) (n int, sa unix.Sockaddr, err error, ok bool) {
+	s.rmu.Lock()
+	buffered := len(s.rbuf) > 0
+	s.rmu.Unlock()
+	if buffered {
+		return 0, nil, nil, false
+	}
+	fd, err := s.acquire()
+	if err != nil {
+		return 0, nil, err, true
+	}
+	defer s.release()
+	n, sa, err = recvfrom(fd, p, flags|unix.MSG_DONTWAIT)
+	if err == unix.EAGAIN || err == unix.EINTR {
+		return 0, nil, nil, false
+	}
+	return n, sa, err, true
+}
+
 // RecvFrom reads one datagram (or stream data) and its sender's address.
 func (s *Socket) RecvFrom(ctx context.Context, p []byte, flags int) (int, unix.Sockaddr, error) {
 	if n := s.takeBuffered(p, flags); n > 0 {

@@ -429,12 +429,13 @@ func sockRecvFrom(L *lua.LState) int {
 	flags := optInt(L, 3, 0)
 	buf, bp := getBuf(size)
 	defer putBuf(bp)
-	var n int
-	var sa unix.Sockaddr
-	err := runtime.Block(L, func(ctx context.Context) (err error) {
-		n, sa, err = s.RecvFrom(ctx, buf, flags)
-		return err
-	})
+	n, sa, err, done := s.TryRecvFrom(buf, flags)
+	if !done {
+		err = runtime.Block(L, func(ctx context.Context) (err error) {
+			n, sa, err = s.RecvFrom(ctx, buf, flags)
+			return err
+		})
+	}
 	if err != nil {
 		return runtime.Fail(L, err)
 	}
