@@ -29,23 +29,7 @@ func TestBanner(t *testing.T) {
 		if err != nil {
 			skipOrFail(t, "listen %s %s: %v", network, addr, err)
 		}
-		t.Cleanup(func() { ln.Close() })
-		go func() {
-			for {
-				c, err := ln.Accept()
-				if err != nil {
-					return
-				}
-				go func() {
-					defer c.Close()
-					if msg != "" {
-						c.Write([]byte(msg))
-					}
-					c.SetReadDeadline(time.Now().Add(5 * time.Second))
-					c.Read(make([]byte, 1)) // stay open until the scanner closes
-				}()
-			}
-		}()
+		serveBanner(t, ln, msg)
 		return ln.Addr().(*net.TCPAddr).Port
 	}
 	talker := speak("tcp4", "127.0.0.1:0", "SSH-2.0-socklab_test\r\n")

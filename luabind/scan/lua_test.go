@@ -97,9 +97,8 @@ func closedPorts(t testing.TB, n int) []int {
 	return ports
 }
 
-// tcpListener listens on a loopback port with no service name; each
-// connection is sent banner (if any) and held open until the peer closes
-// it (or 5 s).
+// tcpListener listens on a loopback port with no service name and serves
+// banner on it (see serveBanner).
 func tcpListener(t testing.TB, banner string) int {
 	t.Helper()
 	for {
@@ -112,25 +111,31 @@ func tcpListener(t testing.TB, banner string) int {
 			defer ln.Close()
 			continue
 		}
-		t.Cleanup(func() { ln.Close() })
-		go func() {
-			for {
-				c, err := ln.Accept()
-				if err != nil {
-					return
-				}
-				go func() {
-					defer c.Close()
-					if banner != "" {
-						c.Write([]byte(banner))
-					}
-					c.SetReadDeadline(time.Now().Add(5 * time.Second))
-					c.Read(make([]byte, 1))
-				}()
-			}
-		}()
+		serveBanner(t, ln, banner)
 		return port
 	}
+}
+
+// serveBanner sends each connection to ln the banner (if any) and holds it
+// open until the peer closes it (or 5 s). ln closes when the test ends.
+func serveBanner(t testing.TB, ln net.Listener, banner string) {
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				if banner != "" {
+					c.Write([]byte(banner))
+				}
+				c.SetReadDeadline(time.Now().Add(5 * time.Second))
+				c.Read(make([]byte, 1)) // stay open until the scanner closes
+			}()
+		}
+	}()
 }
 
 func TestLuaParsePorts(t *testing.T) {
