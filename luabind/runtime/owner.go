@@ -95,11 +95,7 @@ func (l *ledger) closeAll() {
 // ends, fails or is cancelled, unless the task returns it, passes it to
 // spawn or sends it over a channel first. Call Untrack when Lua closes c.
 func Track(L *lua.LState, c io.Closer) {
-	rt := Of(L)
-	t := CurrentTask(L)
-	if t == nil {
-		t = rt.root
-	}
+	rt, t := owner(L)
 	rt.ledger.adopt(t, c)
 }
 
@@ -109,10 +105,16 @@ func Untrack(L *lua.LState, c io.Closer) { Of(L).ledger.release(c) }
 // Adopt moves the resource held in v, if any, to the task running L: a
 // joiner adopts what a task returned, a receiver what came over a channel.
 func Adopt(L *lua.LState, v lua.LValue) {
-	rt := Of(L)
-	t := CurrentTask(L)
-	if t == nil {
-		t = rt.root
-	}
+	rt, t := owner(L)
 	rt.ledger.give(v, t)
+}
+
+// owner is the task that owns what L opens: the task running L, or the
+// session outside any task.
+func owner(L *lua.LState) (*Runtime, *Task) {
+	rt := Of(L)
+	if t := CurrentTask(L); t != nil {
+		return rt, t
+	}
+	return rt, rt.root
 }
