@@ -187,11 +187,7 @@ func returned(c io.Closer, results []lua.LValue) bool {
 // running L. Resources among args move to the new task. Call with the lock
 // held (from a Go function called by Lua).
 func Spawn(L *lua.LState, fn *lua.LFunction, args []lua.LValue) *Task {
-	rt := Of(L)
-	parent := CurrentTask(L)
-	if parent == nil {
-		parent = rt.root
-	}
+	rt, parent := owner(L)
 	t := rt.newTask(parent, functionName(fn))
 	t.background = true
 	rt.tasksMu.Lock()
