@@ -79,7 +79,7 @@ end})
 print("found " .. found .. " open ports")
 
 print("\n5. A public address is refused before any packet is sent:")
-local ok, err = pcall(function() return net.scan("8.8.8.8", 53) end)
+local ok, err = pcall(function() return net.scan("203.0.113.8", 53) end)
 print(ok, err)
 
 greeter:close()

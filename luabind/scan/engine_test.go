@@ -286,7 +286,7 @@ func TestScopeBeforeAnyPacket(t *testing.T) {
 		t.Error("a socket was created for an out-of-scope target")
 		return unix.EPERM
 	}}
-	for _, a := range []string{"8.8.8.8", "2001:4860:4860::8888", "::ffff:8.8.8.8"} {
+	for _, a := range []string{"203.0.113.8", "2001:db8::8888", "::ffff:203.0.113.8"} {
 		targets := []Target{loopback4[0], {Host: a, IP: netip.MustParseAddr(a)}}
 		rep, err := Scan(context.Background(), targets, []int{53}, Options{ops: f.ops()})
 		var se *ScopeError

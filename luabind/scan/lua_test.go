@@ -248,15 +248,15 @@ func TestLuaScopeRefusal(t *testing.T) {
 	luaOps = f.ops()
 	luaLookup = func(_ context.Context, host string) ([]netip.Addr, error) {
 		if host == "public.example" {
-			return []netip.Addr{netip.MustParseAddr("8.8.8.8")}, nil
+			return []netip.Addr{netip.MustParseAddr("203.0.113.8")}, nil
 		}
 		return nil, &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}
 	}
 	t.Cleanup(func() { luaOps, luaLookup = nil, DefaultLookup })
 
 	e := newLua(t)
-	for _, targets := range []string{`"8.8.8.8"`, `{"127.0.0.1", "8.8.8.8"}`, `"8.8.8.0/30"`, `"2001:4860:4860::8888"`,
-		`"public.example"`, `"::ffff:8.8.8.8"`} {
+	for _, targets := range []string{`"203.0.113.8"`, `{"127.0.0.1", "203.0.113.8"}`, `"203.0.113.0/30"`, `"2001:db8::8888"`,
+		`"public.example"`, `"::ffff:203.0.113.8"`} {
 		_, err := e.exec(context.Background(), t, `return net.scan(`+targets+`, 53)`)
 		if err == nil {
 			t.Fatalf("net.scan(%s): not refused", targets)
@@ -271,7 +271,7 @@ func TestLuaScopeRefusal(t *testing.T) {
 	}
 
 	// Explicit permission: the scan proceeds (against fake sockets).
-	vs := e.run(t, `local r = net.scan("8.8.8.8", {53, 443}, {i_have_permission = true, retries = 0})
+	vs := e.run(t, `local r = net.scan("203.0.113.8", {53, 443}, {i_have_permission = true, retries = 0})
 		return r.scanned, r.closed, #r`)
 	if fmt.Sprint(vs) != "[2 2 0]" || f.sockets.Load() == 0 {
 		t.Errorf("with i_have_permission: %v, %d sockets", vs, f.sockets.Load())
@@ -279,18 +279,18 @@ func TestLuaScopeRefusal(t *testing.T) {
 
 	// net.scan_allow: per runtime.
 	before := f.sockets.Load()
-	vs = e.run(t, `local list = net.scan_allow("8.8.8.0/24")
-		net.scan_allow("8.8.8.9") -- inside: listed as given
-		local r = net.scan({"8.8.8.8", "8.8.8.9"}, 53)
+	vs = e.run(t, `local list = net.scan_allow("203.0.113.0/24")
+		net.scan_allow("203.0.113.9") -- inside: listed as given
+		local r = net.scan({"203.0.113.8", "203.0.113.9"}, 53)
 		return #net.scan_allow(), list[1], r.hosts, r.scanned`)
-	if fmt.Sprint(vs) != "[2 8.8.8.0/24 2 2]" || f.sockets.Load() == before {
+	if fmt.Sprint(vs) != "[2 203.0.113.0/24 2 2]" || f.sockets.Load() == before {
 		t.Errorf("after scan_allow: %v", vs)
 	}
-	if _, err := e.exec(context.Background(), t, `return net.scan("8.8.4.4", 53)`); err == nil {
-		t.Error("8.8.4.4 is outside the allowed 8.8.8.0/24 but was scanned")
+	if _, err := e.exec(context.Background(), t, `return net.scan("198.51.100.4", 53)`); err == nil {
+		t.Error("198.51.100.4 is outside the allowed 203.0.113.0/24 but was scanned")
 	}
 	other := newLua(t)
-	if _, err := other.exec(context.Background(), t, `return net.scan("8.8.8.8", 53)`); err == nil {
+	if _, err := other.exec(context.Background(), t, `return net.scan("203.0.113.8", 53)`); err == nil {
 		t.Error("scan_allow of one runtime leaked into another")
 	}
 
