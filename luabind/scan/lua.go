@@ -57,6 +57,7 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 
+	"socklab/luabind/pyerr"
 	"socklab/luabind/runtime"
 )
 
@@ -393,7 +394,7 @@ func luaScan(L *lua.LState) int {
 		}
 		if err != nil {
 			lookupMu.Lock()
-			lookupErr = fmt.Errorf("cannot resolve %q: %s", host, runtime.PyMessage(err))
+			lookupErr = fmt.Errorf("cannot resolve %q: %s", host, pyerr.Message(err))
 			lookupMu.Unlock()
 		}
 		return addrs, err

@@ -11,6 +11,7 @@ import (
 	lua "github.com/yuin/gopher-lua"
 	"golang.org/x/sys/unix"
 
+	"socklab/luabind/pyerr"
 	"socklab/luabind/runtime"
 )
 
@@ -211,7 +212,7 @@ func resolveAddr(L *lua.LState, family int, host string, port int) (unix.Sockadd
 func toSockaddr(a netip.Addr, port, family int) (unix.Sockaddr, error) {
 	if family == afInet {
 		if !a.Is4() {
-			return nil, runtime.ErrAddrFamily
+			return nil, pyerr.AddrFamily
 		}
 		return &unix.SockaddrInet4{Addr: a.As4(), Port: port}, nil
 	}
@@ -222,7 +223,7 @@ func toSockaddr(a netip.Addr, port, family int) (unix.Sockaddr, error) {
 		} else if ifc, err := net.InterfaceByName(z); err == nil {
 			sa.ZoneId = uint32(ifc.Index)
 		} else {
-			return nil, runtime.ErrNoName
+			return nil, pyerr.NoName
 		}
 	}
 	return sa, nil

@@ -13,6 +13,7 @@ import (
 	lua "github.com/yuin/gopher-lua"
 	"golang.org/x/sys/unix"
 
+	"socklab/luabind/pyerr"
 	"socklab/luabind/runtime"
 )
 
@@ -191,7 +192,7 @@ func pushSock(L *lua.LState, s *Socket) *lua.LUserData {
 
 func ok(L *lua.LState, err error) int {
 	if err != nil {
-		return runtime.Fail(L, err)
+		return pyerr.Fail(L, err)
 	}
 	L.Push(lua.LTrue)
 	return 1
@@ -216,7 +217,7 @@ func luaSocket(L *lua.LState) int {
 	}
 	s, err := NewSocket(family, typ, proto)
 	if err != nil {
-		return runtime.Fail(L, err)
+		return pyerr.Fail(L, err)
 	}
 	pushSock(L, s)
 	return 1
@@ -233,7 +234,7 @@ func sockBind(L *lua.LState) int {
 	s := checkSock(L)
 	sa, err := sockAddr(L, s, 2)
 	if err != nil {
-		return runtime.Fail(L, err)
+		return pyerr.Fail(L, err)
 	}
 	return ok(L, s.Bind(sa))
 }
@@ -253,7 +254,7 @@ func sockAccept(L *lua.LState) int {
 		return err
 	})
 	if err != nil {
-		return runtime.Fail(L, err)
+		return pyerr.Fail(L, err)
 	}
 	pushSock(L, c)
 	L.Push(addrValue(L, sa))
@@ -280,7 +281,7 @@ func sockConnectEx(L *lua.LState) int {
 		L.Push(lua.LNumber(0))
 		return 1
 	}
-	if en := runtime.Errno(err); en != 0 {
+	if en := pyerr.Errno(err); en != 0 {
 		L.Push(lua.LNumber(int(en)))
 		return 1
 	}
@@ -288,7 +289,7 @@ func sockConnectEx(L *lua.LState) int {
 		L.Push(lua.LNumber(int(unix.EAGAIN)))
 		return 1
 	}
-	return runtime.Fail(L, err)
+	return pyerr.Fail(L, err)
 }
 
 // data reads a string argument as bytes without copying: the engine only
@@ -304,7 +305,7 @@ func sockSend(L *lua.LState) int {
 	flags := optInt(L, 3, 0)
 	n, err := send(L, s, p, flags, nil)
 	if err != nil {
-		return runtime.Fail(L, err)
+		return pyerr.Fail(L, err)
 	}
 	L.Push(lua.LNumber(n))
 	return 1
@@ -363,11 +364,11 @@ func sockSendTo(L *lua.LState) int {
 	}
 	sa, err := sockAddr(L, s, n)
 	if err != nil {
-		return runtime.Fail(L, err)
+		return pyerr.Fail(L, err)
 	}
 	sent, err := send(L, s, p, flags, sa)
 	if err != nil {
-		return runtime.Fail(L, err)
+		return pyerr.Fail(L, err)
 	}
 	L.Push(lua.LNumber(sent))
 	return 1
@@ -417,7 +418,7 @@ func sockRecv(L *lua.LState) int {
 		})
 	}
 	if err != nil {
-		return runtime.Fail(L, err)
+		return pyerr.Fail(L, err)
 	}
 	L.Push(lua.LString(buf[:n]))
 	return 1
@@ -437,7 +438,7 @@ func sockRecvFrom(L *lua.LState) int {
 		})
 	}
 	if err != nil {
-		return runtime.Fail(L, err)
+		return pyerr.Fail(L, err)
 	}
 	L.Push(lua.LString(buf[:n]))
 	L.Push(addrValue(L, sa))
@@ -512,14 +513,14 @@ func sockGetsockopt(L *lua.LState) int {
 		}
 		b, err := s.GetsockoptBytes(level, opt, n)
 		if err != nil {
-			return runtime.Fail(L, err)
+			return pyerr.Fail(L, err)
 		}
 		L.Push(lua.LString(b))
 		return 1
 	}
 	v, err := s.GetsockoptInt(level, opt)
 	if err != nil {
-		return runtime.Fail(L, err)
+		return pyerr.Fail(L, err)
 	}
 	L.Push(lua.LNumber(v))
 	return 1
@@ -528,7 +529,7 @@ func sockGetsockopt(L *lua.LState) int {
 func sockGetsockname(L *lua.LState) int {
 	sa, err := checkSock(L).Sockname()
 	if err != nil {
-		return runtime.Fail(L, err)
+		return pyerr.Fail(L, err)
 	}
 	L.Push(addrValue(L, sa))
 	return 1
@@ -537,7 +538,7 @@ func sockGetsockname(L *lua.LState) int {
 func sockGetpeername(L *lua.LState) int {
 	sa, err := checkSock(L).Peername()
 	if err != nil {
-		return runtime.Fail(L, err)
+		return pyerr.Fail(L, err)
 	}
 	L.Push(addrValue(L, sa))
 	return 1
@@ -662,7 +663,7 @@ func sockRecvLine(L *lua.LState) int {
 	keep := L.Get(2) == lua.LNil || L.ToBool(2)
 	v, err := recvLine(L, s, keep)
 	if err != nil {
-		return runtime.Fail(L, err)
+		return pyerr.Fail(L, err)
 	}
 	L.Push(v)
 	return 1
@@ -683,10 +684,10 @@ func sockRecvUntil(L *lua.LState) int {
 		return err
 	})
 	if err != nil {
-		return runtime.Fail(L, err)
+		return pyerr.Fail(L, err)
 	}
 	if eof {
-		return runtime.Fail(L, ErrClosedEarly)
+		return pyerr.Fail(L, ErrClosedEarly)
 	}
 	if drop {
 		got = got[:len(got)-len(delim)]
@@ -709,10 +710,10 @@ func sockRecvExactly(L *lua.LState) int {
 		return err
 	})
 	if err != nil {
-		return runtime.Fail(L, err)
+		return pyerr.Fail(L, err)
 	}
 	if eof {
-		return runtime.Fail(L, OSError(fmt.Sprintf("connection closed after %d of %d bytes", s.buffered(), n)))
+		return pyerr.Fail(L, OSError(fmt.Sprintf("connection closed after %d of %d bytes", s.buffered(), n)))
 	}
 	L.Push(lua.LString(got))
 	return 1
@@ -731,7 +732,7 @@ func sockRecvAll(L *lua.LState) int {
 		}
 	})
 	if err != nil {
-		return runtime.Fail(L, err)
+		return pyerr.Fail(L, err)
 	}
 	s.rmu.Lock()
 	all := s.rbuf
@@ -772,7 +773,7 @@ func sockInteractive(L *lua.LState) int {
 		return err
 	})
 	if err != nil {
-		return runtime.Fail(L, err)
+		return pyerr.Fail(L, err)
 	}
 	L.Push(lua.LTrue)
 	return 1

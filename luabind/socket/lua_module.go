@@ -10,6 +10,7 @@ import (
 	lua "github.com/yuin/gopher-lua"
 	"golang.org/x/sys/unix"
 
+	"socklab/luabind/pyerr"
 	"socklab/luabind/runtime"
 )
 
@@ -28,7 +29,7 @@ func luaCreateConnection(L *lua.LState) int {
 		return err
 	})
 	if err != nil {
-		return runtime.Fail(L, err)
+		return pyerr.Fail(L, err)
 	}
 	var s *Socket
 	for _, ai := range infos {
@@ -48,7 +49,7 @@ func luaCreateConnection(L *lua.LState) int {
 		}
 		s.Close()
 	}
-	return runtime.Fail(L, err)
+	return pyerr.Fail(L, err)
 }
 
 func luaCreateServer(L *lua.LState) int {
@@ -79,11 +80,11 @@ func luaCreateServer(L *lua.LState) int {
 	}
 	sa, err := resolveAddr(L, family, host, port)
 	if err != nil {
-		return runtime.Fail(L, err)
+		return pyerr.Fail(L, err)
 	}
 	s, err := NewSocket(family, unix.SOCK_STREAM, 0)
 	if err != nil {
-		return runtime.Fail(L, err)
+		return pyerr.Fail(L, err)
 	}
 	err = s.SetsockoptInt(unix.SOL_SOCKET, unix.SO_REUSEADDR, 1)
 	if err == nil && reusePort {
@@ -104,7 +105,7 @@ func luaCreateServer(L *lua.LState) int {
 	}
 	if err != nil {
 		s.Close()
-		return runtime.Fail(L, err)
+		return pyerr.Fail(L, err)
 	}
 	pushSock(L, s)
 	return 1
@@ -120,7 +121,7 @@ func luaGetDefaultTimeout(L *lua.LState) int { return pushTimeout(L, DefaultTime
 func luaGetHostname(L *lua.LState) int {
 	var u unix.Utsname
 	if err := unix.Uname(&u); err != nil {
-		return runtime.Fail(L, err)
+		return pyerr.Fail(L, err)
 	}
 	L.Push(lua.LString(unix.ByteSliceToString(u.Nodename[:])))
 	return 1
@@ -139,7 +140,7 @@ func luaGetHostByName(L *lua.LState) int {
 		return err
 	})
 	if err != nil {
-		return runtime.Fail(L, err)
+		return pyerr.Fail(L, err)
 	}
 	L.Push(lua.LString(ip))
 	return 1
@@ -155,7 +156,7 @@ func stringList(L *lua.LState, ss []string) *lua.LTable {
 
 func pushHostInfo(L *lua.LState, h *HostInfo, err error) int {
 	if err != nil {
-		return runtime.Fail(L, err)
+		return pyerr.Fail(L, err)
 	}
 	L.Push(lua.LString(h.Name))
 	L.Push(stringList(L, h.Aliases))
@@ -221,7 +222,7 @@ func luaGetAddrInfo(L *lua.LState) int {
 		return err
 	})
 	if err != nil {
-		return runtime.Fail(L, err)
+		return pyerr.Fail(L, err)
 	}
 	out := L.CreateTable(len(infos), 0)
 	for _, ai := range infos {
@@ -271,7 +272,7 @@ func luaGetNameInfo(L *lua.LState) int {
 		return err
 	})
 	if err != nil {
-		return runtime.Fail(L, err)
+		return pyerr.Fail(L, err)
 	}
 	L.Push(lua.LString(h))
 	L.Push(lua.LString(serv))
@@ -291,7 +292,7 @@ func luaGetServByName(L *lua.LState) int {
 		L.Push(lua.LNumber(port))
 		return 1
 	}
-	return runtime.Fail(L, OSError("service/proto not found"))
+	return pyerr.Fail(L, OSError("service/proto not found"))
 }
 
 func luaGetServByPort(L *lua.LState) int {
@@ -303,7 +304,7 @@ func luaGetServByPort(L *lua.LState) int {
 		L.Push(lua.LString(name))
 		return 1
 	}
-	return runtime.Fail(L, OSError("port/proto not found"))
+	return pyerr.Fail(L, OSError("port/proto not found"))
 }
 
 func luaGetProtoByName(L *lua.LState) int {
@@ -311,13 +312,13 @@ func luaGetProtoByName(L *lua.LState) int {
 		L.Push(lua.LNumber(n))
 		return 1
 	}
-	return runtime.Fail(L, OSError("protocol not found"))
+	return pyerr.Fail(L, OSError("protocol not found"))
 }
 
 func luaInetAton(L *lua.LState) int {
 	b, valid := InetAton(L.CheckString(1), false)
 	if !valid {
-		return runtime.Fail(L, OSError("illegal IP address string passed to inet_aton"))
+		return pyerr.Fail(L, OSError("illegal IP address string passed to inet_aton"))
 	}
 	L.Push(lua.LString(b[:]))
 	return 1
@@ -326,7 +327,7 @@ func luaInetAton(L *lua.LState) int {
 func luaInetNtoa(L *lua.LState) int {
 	s := L.CheckString(1)
 	if len(s) != 4 {
-		return runtime.Fail(L, OSError("packed IP wrong length for inet_ntoa"))
+		return pyerr.Fail(L, OSError("packed IP wrong length for inet_ntoa"))
 	}
 	L.Push(lua.LString(InetNtop4([4]byte([]byte(s)))))
 	return 1
@@ -346,9 +347,9 @@ func luaInetPton(L *lua.LState) int {
 			return 1
 		}
 	default:
-		return runtime.Fail(L, unix.EAFNOSUPPORT)
+		return pyerr.Fail(L, unix.EAFNOSUPPORT)
 	}
-	return runtime.Fail(L, OSError("illegal IP address string passed to inet_pton"))
+	return pyerr.Fail(L, OSError("illegal IP address string passed to inet_pton"))
 }
 
 func luaInetNtop(L *lua.LState) int {

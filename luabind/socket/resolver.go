@@ -12,7 +12,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"socklab/luabind/runtime"
+	"socklab/luabind/pyerr"
 )
 
 const (
@@ -81,13 +81,13 @@ func gaiErr(err error) error {
 	if errors.As(err, &de) {
 		switch {
 		case de.notFound:
-			return runtime.ErrNoName
+			return pyerr.NoName
 		case de.noData && de.viaCNAME:
-			return runtime.ErrNoName // what glibc says, measured
+			return pyerr.NoName // what glibc says, measured
 		case de.noData:
-			return runtime.ErrNoData
+			return pyerr.NoData
 		}
-		return runtime.ErrAgain
+		return pyerr.Again
 	}
 	return err
 }
@@ -97,7 +97,7 @@ func gaiErr(err error) error {
 func lookupIP(ctx context.Context, host string, family, flags int) ([]netip.Addr, string, error) {
 	if b, ok := InetAton(host, true); ok {
 		if family == afInet6 {
-			return nil, "", runtime.ErrAddrFamily
+			return nil, "", pyerr.AddrFamily
 		}
 		return []netip.Addr{netip.AddrFrom4(b)}, host, nil
 	}
@@ -106,12 +106,12 @@ func lookupIP(ctx context.Context, host string, family, flags int) ([]netip.Addr
 			return []netip.Addr{a.Unmap()}, host, nil
 		}
 		if family == afInet {
-			return nil, "", runtime.ErrAddrFamily
+			return nil, "", pyerr.AddrFamily
 		}
 		return []netip.Addr{a}, host, nil
 	}
 	if flags&AI_NUMERICHOST != 0 || host == "" {
-		return nil, "", runtime.ErrNoName
+		return nil, "", pyerr.NoName
 	}
 	if r := hostsByName(host, family); r != nil {
 		return sortAddrs(r.addrs), r.name, nil
@@ -410,10 +410,10 @@ type AddrInfo struct {
 // is an int or a string.
 func GetAddrInfo(ctx context.Context, host *string, port any, family, typ, proto, flags int) ([]AddrInfo, error) {
 	if family != afUnspec && family != afInet && family != afInet6 {
-		return nil, runtime.ErrFamily
+		return nil, pyerr.Family
 	}
 	if typ != 0 && typ != unix.SOCK_STREAM && typ != unix.SOCK_DGRAM && typ != unix.SOCK_RAW {
-		return nil, runtime.ErrSockType
+		return nil, pyerr.SockType
 	}
 	// Which socket types the service exists for, and its port.
 	type st struct{ typ, proto int }
@@ -444,13 +444,13 @@ func GetAddrInfo(ctx context.Context, host *string, port any, family, typ, proto
 		if n, err := strconv.ParseUint(p, 10, 64); err == nil {
 			numericPort = int(n & 0xFFFF)
 		} else if flags&AI_NUMERICSERV != 0 {
-			return nil, runtime.ErrNoName
+			return nil, pyerr.NoName
 		} else {
 			svcName = p
 		}
 	}
 	if host == nil && port == nil {
-		return nil, runtime.ErrNoName
+		return nil, pyerr.NoName
 	}
 	if svcName != "" {
 		var ok []st
@@ -468,7 +468,7 @@ func GetAddrInfo(ctx context.Context, host *string, port any, family, typ, proto
 			}
 		}
 		if len(ok) == 0 {
-			return nil, runtime.ErrService
+			return nil, pyerr.Service
 		}
 		kinds = ok
 	} else {
@@ -539,11 +539,11 @@ func GetNameInfo(ctx context.Context, host string, port int, flags int) (string,
 				hostOut, _, _ = strings.Cut(hostOut, ".")
 			}
 		case err == ErrTryAgain:
-			return "", "", runtime.ErrAgain
+			return "", "", pyerr.Again
 		case ctx.Err() != nil:
 			return "", "", ctx.Err()
 		case flags&NI_NAMEREQD != 0:
-			return "", "", runtime.ErrNoName
+			return "", "", pyerr.NoName
 		default:
 			hostOut = a.String()
 		}
