@@ -37,7 +37,7 @@ func addrFields(a Addr) map[string]any {
 		"is_loopback": a.IsLoopback(), "is_link_local": a.IsLinkLocal(),
 		"is_multicast": a.IsMulticast(), "is_reserved": a.IsReserved(),
 		"is_unspecified": a.IsUnspecified(),
-		"plus1": strOrErr(a.Add(big.NewInt(1))), "minus1": strOrErr(a.Add(big.NewInt(-1))),
+		"plus1":          strOrErr(a.Add(big.NewInt(1))), "minus1": strOrErr(a.Add(big.NewInt(-1))),
 	}
 	if a.Version() == 6 {
 		d["is_site_local"] = a.IsSiteLocal()
@@ -103,17 +103,17 @@ func netFields(n Network) map[string]any {
 	}
 	d := map[string]any{
 		"str": n.String(), "repr": n.Repr(), "version": n.Version(),
-		"network_address": n.NetworkAddress().String(),
+		"network_address":   n.NetworkAddress().String(),
 		"broadcast_address": n.BroadcastAddress().String(),
-		"netmask": n.Netmask().String(), "hostmask": n.Hostmask().String(),
+		"netmask":           n.Netmask().String(), "hostmask": n.Hostmask().String(),
 		"prefixlen": n.Prefixlen(), "with_prefixlen": n.WithPrefixlen(),
 		"with_netmask": n.WithNetmask(), "with_hostmask": n.WithHostmask(),
 		"num_addresses": n.NumAddresses().String(),
-		"is_private": n.IsPrivate(), "is_global": n.IsGlobal(),
+		"is_private":    n.IsPrivate(), "is_global": n.IsGlobal(),
 		"is_loopback": n.IsLoopback(), "is_link_local": n.IsLinkLocal(),
 		"is_multicast": n.IsMulticast(), "is_reserved": n.IsReserved(),
 		"is_unspecified": n.IsUnspecified(),
-		"hosts": take(n.Hosts(), 3), "subnets": subnets(1, 3), "subnets2": subnets(2, 5),
+		"hosts":          take(n.Hosts(), 3), "subnets": subnets(1, 3), "subnets2": subnets(2, 5),
 		"supernet": supernet(1), "supernet3": supernet(3),
 		"first": at(0), "last": at(-1),
 	}

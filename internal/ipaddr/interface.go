@@ -86,7 +86,9 @@ func (i Interface) WithPrefixlen() string { return fmt.Sprintf("%s/%d", i.bare()
 func (i Interface) WithNetmask() string { return fmt.Sprintf("%s/%s", i.bare(), i.Network().Netmask()) }
 
 // WithHostmask is "192.168.1.7/0.0.0.255".
-func (i Interface) WithHostmask() string { return fmt.Sprintf("%s/%s", i.bare(), i.Network().Hostmask()) }
+func (i Interface) WithHostmask() string {
+	return fmt.Sprintf("%s/%s", i.bare(), i.Network().Hostmask())
+}
 
 // Equal is interface == other: same address and network.
 func (i Interface) Equal(o Interface) bool { return i.ip.Equal(o.ip) && i.Network().Equal(o.Network()) }
