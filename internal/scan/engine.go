@@ -60,7 +60,7 @@ type Options struct {
 	// Progress, if set, is called about every 100 ms and once at the end with
 	// the number of ports decided and the total; never concurrently.
 	Progress func(done, total int)
-	// Service, if set, names a port's service (ServiceName fits).
+	// Service, if set, names a port's service (services.Name fits).
 	Service func(port int, proto string) string
 	// OnResult, if set, receives each result as soon as it is decided. It is
 	// called from the engine's worker goroutines concurrently, in no

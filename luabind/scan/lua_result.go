@@ -14,10 +14,10 @@ import (
 
 	engine "socklab/internal/scan"
 
-	"socklab/luabind/socket"
+	"socklab/internal/services"
 )
 
-// serviceCache memoises socket.ServiceName (a table walk) per port/proto.
+// serviceCache memoises services.Name (a table walk) per port/proto.
 type serviceCache map[string]string
 
 func (c serviceCache) name(port int, proto string) string {
@@ -25,7 +25,7 @@ func (c serviceCache) name(port int, proto string) string {
 	if s, ok := c[key]; ok {
 		return s
 	}
-	s := socket.ServiceName(port, proto)
+	s := services.Name(port, proto)
 	c[key] = s
 	return s
 }

@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -19,9 +18,9 @@ import (
 
 	engine "socklab/internal/scan"
 	"socklab/internal/scan/scantest"
+	"socklab/internal/services"
 	"socklab/luabind/runtime"
 	"socklab/luabind/runtime/runtimetest"
-	"socklab/luabind/socket"
 )
 
 // Tests of the Lua face (net.scan). Scans here go to 127.0.0.1 only, and in
@@ -34,15 +33,9 @@ type luaEnv struct {
 	out, errOut *runtimetest.Buffer
 }
 
-// newRuntime serialises runtime.New: building two runtimes at once races
-// on the module registry (issue 8, defect 14, the runtime's to fix).
-var newRuntime sync.Mutex
-
 func newLua(t testing.TB) *luaEnv {
 	t.Helper()
-	newRuntime.Lock()
 	rt := runtime.New()
-	newRuntime.Unlock()
 	e := &luaEnv{rt: rt, out: &runtimetest.Buffer{}, errOut: &runtimetest.Buffer{}}
 	e.rt.SetOutput(e.out, e.errOut)
 	t.Cleanup(e.rt.Close)
@@ -111,7 +104,7 @@ func closedPorts(t testing.TB, n int) []int {
 		}
 		lns = append(lns, ln)
 		p := ln.Addr().(*net.TCPAddr).Port
-		if socket.ServiceName(p, "tcp") == "" {
+		if services.Name(p, "tcp") == "" {
 			ports = append(ports, p)
 		}
 	}
@@ -131,7 +124,7 @@ func tcpListener(t testing.TB, banner string) int {
 			t.Fatal(err)
 		}
 		port := ln.Addr().(*net.TCPAddr).Port
-		if socket.ServiceName(port, "tcp") != "" {
+		if services.Name(port, "tcp") != "" {
 			defer ln.Close()
 			continue
 		}
