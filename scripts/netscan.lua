@@ -1,6 +1,6 @@
 #!/usr/bin/env socklab
 -- socklab: selfcheck
--- Lesson 6: net.scan, the port scanner of portscan.lua done in Go: nmap's
+-- Lesson 11, more: net.scan, the port scanner of portscan.lua done in Go: nmap's
 -- connect scan, faster than nmap, that never loses an open port.
 -- Only scan hosts you have permission to scan: net.scan refuses anything
 -- outside loopback, private and link-local ranges unless you say otherwise.
