@@ -223,4 +223,3 @@ func dial(t *testing.T, port string) net.Conn {
 	t.Cleanup(func() { c.Close() })
 	return c
 }
-
