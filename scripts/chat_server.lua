@@ -24,12 +24,12 @@ local function broadcast(line, except)
 end
 
 local function handle(conn)
-  conn:sendline("Welcome! Your name?")
-  local name = conn:recvline(false)
+  local asked, err = conn:sendline("Welcome! Your name?")
+  local name, why = conn:recvline(false)
   if name and name ~= "" then
     broadcast("* " .. name .. " joined")     -- to the others: not in clients yet
     clients[conn] = name
-    conn:sendline("You are in, " .. name .. ". Type lines; the others see them.")
+    local sent, err = conn:sendline("You are in, " .. name .. ". Type lines; the others see them.")
     for line in conn:lines() do broadcast(name .. ": " .. line, conn) end
     clients[conn] = nil
     broadcast("* " .. name .. " left")

@@ -20,7 +20,8 @@ local function serve(conn, addr)      -- request → response until the client c
     local data = conn:recv(1024)
     if not data or data == "" then break end   -- "": the client closed its side
     requests = requests + 1
-    conn:sendall(data)
+    local sent, err = conn:sendall(data)
+    if not sent then break end                 -- the client has gone
   end
   conn:close()
   return requests

@@ -18,8 +18,9 @@ first:close()
 local function free_port_server()
   while true do
     next_port = next_port + 1
-    if not socket.getservbyport(next_port, "tcp") then
-      local s = socket.create_server(HOST, next_port)
+    local name, err = socket.getservbyport(next_port, "tcp")  -- nil, err: no name
+    if not name then
+      local s, err = socket.create_server(HOST, next_port)
       if s then return s end
     end
   end
@@ -42,7 +43,9 @@ for i, s in ipairs(servers) do
     while true do
       local conn, err = s:accept()
       if not conn then return true end -- the server was closed
-      if i == 3 then conn:sendall("SSH-2.0-socklab_demo\r\n") end
+      if i == 3 then
+        local sent, why = conn:sendall("SSH-2.0-socklab_demo\r\n")  -- a scanner may hang up first
+      end
       conn:close()
     end
   end)

@@ -28,7 +28,10 @@ end
 -- The other table: well-known port numbers and what the service table
 -- calls them over TCP and UDP ("-" where it has no name).
 print()
-local function name(port, proto) return socket.getservbyport(port, proto) or "-" end
+local function name(port, proto)
+  local service, err = socket.getservbyport(port, proto)  -- nil, err: no name
+  return service or "-"
+end
 print(("%5s  %-12s %s"):format("Port", "TCP", "UDP"))
 for _, port in ipairs({20, 21, 22, 23, 25, 53, 67, 68, 69, 80, 110, 123, 143, 161, 443, 993, 995, 3306, 5432}) do
   print(("%5d  %-12s %s"):format(port, name(port, "tcp"), name(port, "udp")))

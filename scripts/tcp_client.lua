@@ -13,7 +13,7 @@
 
 local port = tonumber(arg[1] or 1234)
 local host = socket.gethostname()                   -- the server's rule, see tcp_server.lua
-local ip = socket.gethostbyname(host)
+local ip, err = socket.gethostbyname(host)
 if not (ip and ip:match("^127%.")) then host = "127.0.0.1" end
 
 local s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)

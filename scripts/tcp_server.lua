@@ -18,7 +18,7 @@ local port = tonumber(arg[1] or 1234)
 -- address (127.x, as /etc/hosts usually says), otherwise we use 127.0.0.1:
 -- a lab server should not be reachable from other machines.
 local host = socket.gethostname()
-local ip = socket.gethostbyname(host)
+local ip, err = socket.gethostbyname(host)
 if not (ip and ip:match("^127%.")) then host = "127.0.0.1" end
 
 local s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -30,8 +30,8 @@ print(("Server listening on host name %s, port %d; Ctrl-C stops it"):format(host
 while true do
   local client, address = s:accept()
   print("Client has connected from the address " .. tostring(address))
-  client:sendall("Welcome to the server!")
-  local reply, err = client:recv(1024)
-  print("Client says: " .. (reply or err))
+  local sent, err = client:sendall("Welcome to the server!")  -- err: the client left
+  local reply, why = client:recv(1024)
+  print("Client says: " .. (reply or why))
   client:close()
 end
