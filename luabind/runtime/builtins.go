@@ -208,6 +208,9 @@ func taskJoin(L *lua.LState) int {
 	if !t.Wait(L, OptTimeout(L, 2)) {
 		return Fail(L, ErrTimeout)
 	}
+	if _, err := t.Result(); err != nil && !isInterrupted(err) && !messageReceived(L) {
+		raiseDropped(L, taskFailure(t, err))
+	}
 	return pushResults(L, t)
 }
 
@@ -269,6 +272,7 @@ func luaJoinAll(L *lua.LState) int {
 		}
 	}()
 	out := L.NewTable()
+	var failures []string
 	for _, task := range tasks {
 		left := time.Duration(-1)
 		if timeout >= 0 {
@@ -279,6 +283,9 @@ func luaJoinAll(L *lua.LState) int {
 			entry.Append(lua.LNil)
 			entry.Append(lua.LString("timed out"))
 		} else {
+			if _, err := task.Result(); err != nil && !isInterrupted(err) {
+				failures = append(failures, taskFailure(task, err))
+			}
 			top := L.GetTop()
 			n := pushResults(L, task)
 			for j := 1; j <= n; j++ {
@@ -288,6 +295,7 @@ func luaJoinAll(L *lua.LState) int {
 		}
 		out.Append(entry)
 	}
+	joinAllDropped(L, failures)
 	L.Push(out)
 	return 1
 }
