@@ -63,7 +63,7 @@ print("1. Scan the five ports, reading what each open port says first:")
 local r = net.scan(HOST, ports, {banner = {timeout = 10}})  -- a hang-up ends the wait
 print(named(tostring(r)))
 
-print("\n2. The result is a list of the ports that are not closed:")
+print("\n2. The result lists the ports as nmap would (the open ones, and a state with few ports):")
 for _, res in ipairs(r) do
   print(names[res.port], res.proto, res.state, res.banner or "-")
 end

@@ -54,7 +54,7 @@ return n]])
 
 show("net.scan: an nmap-style scan of our own server's port and a closed one",
   [[local r = net.scan("127.0.0.1", {port, closed_port})
-return #r:open() == 1 and r[1].port == port, r.closed]])
+return #r:open() == 1 and r:open()[1].port == port, r.closed, r:port(closed_port).state]])
 
 show("help() documents every function",
   [[help(socket.getservbyname)]])

@@ -15,36 +15,75 @@
 //     icmp_msgs_per_sec, even on loopback), so a fast UDP scan reports some
 //     closed ports as open|filtered; that is UDP scanning, not a bug.
 //
-// # Why blocking raw syscalls
+// # How a probe waits
 //
-// Each probe is socket(2), setsockopt(SO_SNDTIMEO), a blocking connect(2) and
-// close(2), made through golang.org/x/sys/unix from a pool of worker
-// goroutines; the Go netpoller is not used. On loopback a connect to a closed
-// port is refused inside the connect syscall itself (the SYN and the RST are
-// both handled before it returns), so the blocking form needs no poll(2) and
+// A TCP probe starts as socket(2) and a blocking connect(2) with SO_SNDTIMEO
+// set to fastWindow (one jiffy), made through golang.org/x/sys/unix by one
+// of at most maxWorkers worker goroutines. On loopback and on a LAN the
+// answer comes inside that connect call: a closed port is refused by the
+// kernel before connect returns, so the blocking form needs no poll(2) and
 // no getsockopt(SO_ERROR). Measured on the project's machine (2 cores,
-// loopback, private namespace): a raw blocking connect in 256 goroutines
-// scans ~93k ports/s, nmap -sT -T5 ~31k, net.DialTimeout 35–68k. Nonblocking
-// connect + poll measured 45–77k/s against 80–90k/s for the blocking form
-// (BenchmarkProbeModes), so the engine blocks.
+// loopback, private namespace): blocking connects scan ~93k ports/s,
+// nonblocking connect + poll 45–77k/s (BenchmarkProbeModes), nmap -sT -T5
+// ~31k. A socket whose connect was refused is reset by Linux to unconnected
+// and reused for the next probe (one connect per closed port).
 //
-// The engine goes one step further: a TCP socket whose connect was refused
-// is reset by Linux to unconnected (its source port freed), and a worker
-// reuses it for its next probe. A closed port then costs one connect()
-// instead of socket+setsockopt+connect+close: 110–150k ports/s in the same
-// benchmark. Under descriptor pressure (EMFILE) workers stop keeping spare
-// sockets. On loopback the work is CPU-bound, so the worker count matters
-// little; it matters for real networks, where filtered ports block a worker
-// (and its OS thread) for the whole timeout.
+// A probe still connecting after fastWindow (a firewall dropped the SYN, or
+// the host is far) is handed to the reactor: one goroutine, one epoll
+// instance and a deadline heap for every connect under way, so thousands
+// of probes wait at once without an OS thread or a goroutine each
+// (Options.Concurrency places; AutoConcurrency derives it from
+// RLIMIT_NOFILE). When most probes to a host outlast fastWindow, new ones
+// skip the blocking step (nonblocking connect straight to the reactor), so
+// workers do not spend a jiffy on every silent port.
 //
-// Blocking calls need care, all handled here and each covered by a test:
+// # Timing
 //
-//   - Timeouts and Ctrl-C: SO_SNDTIMEO is set to a short slice (≤ 50 ms), so a
-//     blocking connect returns EINPROGRESS/EALREADY at the end of each slice;
-//     the loop then checks the context and the probe deadline and calls
-//     connect again, which on a blocking socket simply waits for the same
-//     handshake to finish. Cancelling the context therefore stops every
-//     worker within one slice.
+// Each host has nmap's adaptive timing (see Timing and Templates): a
+// smoothed round-trip time and its variance from the answers (RFC 6298),
+// giving each probe's timeout between MinRTT and MaxRTT (also at most ten
+// times the fastest answer, so a few answers delayed by a busy machine do
+// not set the timeout of every silent port); retransmission of silent
+// probes up to one more try than the highest try that was ever answered
+// (nmap's rule, at least one retry, at most MaxRetries); and a congestion
+// window that halves (at most once per timeout) when a retransmission is
+// answered, i.e. when the host or the path drops, and grows by one per
+// answer. Silent ports are called filtered only when the scan settles: a
+// port given up before the host proved lossy is probed again then.
+// Options.Timeout, Retries, Concurrency and Rate fix what they name.
+//
+// # Many hosts
+//
+// With several targets, host discovery comes first (unless
+// Options.SkipDiscovery, nmap's -Pn): a connect to ports 80 and 443 of
+// each; a host that answers neither (RST or SYN-ACK) is reported down and
+// not port-scanned. Hosts are interleaved, so one slow host does not hold
+// the others up.
+//
+// # One cancellation story
+//
+// Cancelling the context stops a scan within a few milliseconds, by three
+// means, each where it is needed:
+//
+//   - Blocking connects last at most fastWindow: SO_SNDTIMEO makes connect
+//     return EINPROGRESS, and the worker looks at the context before it
+//     blocks again. Go's preemption signal (SIGURG) may interrupt them too
+//     (EINTR: connect is called again, which waits for the handshake
+//     already under way). Nothing sends signals to cancel: a short kernel
+//     timeout is simpler and bounds the wait.
+//   - Blocking reads (a banner on the fast path; UDP replies) use
+//     SO_RCVTIMEO slices of at most 50 ms (slice) for the same reason: a
+//     worker blocked in recv cannot be woken otherwise without a signal.
+//   - Probes in the reactor are closed by it when the context ends; its
+//     loop wakes at least every 10 ms.
+//
+// Scan returns only after every worker, reactor probe and goroutine has
+// ended and every socket is closed.
+//
+// # Other traps of blocking raw syscalls
+//
+// Each is handled here and covered by a test:
+//
 //   - EINTR: Go's preemption signal interrupts blocking syscalls. connect is
 //     retried; on a blocking socket the retry waits for the handshake already
 //     in progress, and EALREADY/EINPROGRESS/EISCONN are understood.

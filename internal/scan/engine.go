@@ -7,7 +7,6 @@ import (
 	"net/netip"
 	"slices"
 	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -22,6 +21,17 @@ const (
 	OpenFiltered State = "open|filtered" // UDP: no answer in time (never reported as open).
 )
 
+// Reasons, as nmap's --reason words them.
+const (
+	ReasonSynAck      = "syn-ack"      // TCP open: the handshake completed
+	ReasonConnRefused = "conn-refused" // TCP closed: a RST came back
+	ReasonNoResponse  = "no-response"  // nothing came back in time, retries included
+	ReasonHostUnreach = "host-unreach" // an ICMP host unreachable or prohibited
+	ReasonNetUnreach  = "net-unreach"  // an ICMP network unreachable
+	ReasonUDPResponse = "udp-response" // UDP open: a datagram came back
+	ReasonPortUnreach = "port-unreach" // UDP closed: ICMP port unreachable
+)
+
 // Result is one port of one host.
 type Result struct {
 	Host    string        // the target's name as given (or its address)
@@ -29,26 +39,39 @@ type Result struct {
 	Port    int           // 1–65535
 	Proto   string        // "tcp" or "udp"
 	State   State         // see the State constants
+	Reason  string        // why: see the Reason constants
 	Service string        // from Options.Service, "" if none
 	Banner  string        // with Options.Banner: what the port said first, printable, trailing CR/LF trimmed
-	RTT     time.Duration // time of the deciding probe (connect or reply), 0 if canceled
+	RTT     time.Duration // time of the deciding probe (connect or reply), 0 if none
 }
 
-// Options tune Scan. The zero value scans TCP with a 1 s timeout.
+// Options tune Scan. The zero value scans TCP with timing template
+// DefaultTemplate, adaptive timeouts and automatic concurrency.
 type Options struct {
-	// Timeout is how long one probe waits for an answer (default 1 s).
+	// Timing is the timing template's values (see Templates); nil means
+	// Templates[DefaultTemplate]. The fields below override it.
+	Timing *Timing
+	// Timeout, if set, fixes how long one probe waits for an answer
+	// instead of adapting it to the host's round-trip times. UDP probes
+	// wait Timeout, or 1 s.
 	Timeout time.Duration
-	// Concurrency is the number of probes in flight. 0 means AutoConcurrency():
-	// derived from RLIMIT_NOFILE so a scan never runs out of descriptors.
+	// Concurrency is the most probes in flight. 0 means the template's,
+	// or AutoConcurrency(): derived from RLIMIT_NOFILE so a scan never
+	// runs out of descriptors.
 	Concurrency int
 	// Rate caps probes per second over the whole scan (retries included);
-	// 0 means no cap.
+	// 0 means no cap (or the template's scan delay).
 	Rate float64
-	// Retries is how many more times a port that gave no answer is probed
-	// (TCP filtered, UDP silent) before that state is reported. 0 means the
-	// default, 1 (one lost SYN, or a starved CPU, must not make a port
-	// filtered); a negative value means none.
+	// Retries, if set, fixes how many more times a port that gave no
+	// answer is probed (TCP silence, UDP silence) before that state is
+	// reported. 0 means adaptive: nmap's rule, one more try than the
+	// highest try that was ever answered on that host, at least 1 retry
+	// and at most the template's MaxRetries. A negative value means none.
 	Retries int
+	// SkipDiscovery scans every target even if host discovery finds it
+	// down (nmap's -Pn). Discovery runs only when there are several
+	// targets; a single target is always scanned.
+	SkipDiscovery bool
 	// Banner asks for the first bytes an open port sends: up to BannerBytes
 	// (default 256), waiting at most BannerTimeout (default 500 ms). A port
 	// that accepts but never speaks gets an empty Banner.
@@ -63,8 +86,9 @@ type Options struct {
 	// Service, if set, names a port's service (services.Name fits).
 	Service func(port int, proto string) string
 	// OnResult, if set, receives each result as soon as it is decided. It is
-	// called from the engine's worker goroutines concurrently, in no
-	// particular order, and must be safe for that and quick.
+	// called from the engine's goroutines concurrently, in no particular
+	// order, and must be safe for that and quick. Ports that stay silent
+	// are reported once the scan knows it will not probe them again.
 	OnResult func(Result)
 	// IHavePermission lifts the scope check: targets outside loopback,
 	// private and link-local ranges are scanned. Only scan hosts you have
@@ -78,15 +102,35 @@ type Options struct {
 	giveUp time.Duration // tests: how long a resource shortage may last (0 = resourceGiveUp)
 }
 
+// HostState says whether a host answered.
+type HostState string
+
+// Host states.
+const (
+	HostUp      HostState = "up"      // it answered discovery or a probe
+	HostDown    HostState = "down"    // discovery got no answer: not scanned
+	HostUnknown HostState = "unknown" // scanned without discovery and nothing answered
+)
+
+// Host is one target's summary.
+type Host struct {
+	Host   string
+	IP     netip.Addr
+	State  HostState
+	Reason string // discovery's reason ("conn-refused", "syn-ack", "no-response", "user-set")
+}
+
 // Report is a finished (or canceled) scan.
 type Report struct {
-	// Results holds every probed port of every host, with its state, sorted
-	// by address then port. After a cancellation it holds only the ports
-	// decided before it.
+	// Results holds every probed port of every host that was scanned, with
+	// its state, sorted by address then port. Hosts found down have none.
+	// After a cancellation it holds only the ports decided before it.
 	Results []Result
-	Hosts   int   // number of targets
-	Ports   int   // ports per target
-	Probes  int64 // probes sent, retries and re-probes included
+	// HostList has one entry per target, sorted by address.
+	HostList []Host
+	Hosts    int   // number of targets
+	Ports    int   // ports per target
+	Probes   int64 // probes sent, retries, re-probes and discovery included
 	// Backoffs counts probes put off because descriptors, buffers or source
 	// ports ran short (EMFILE, ENOBUFS, EADDRNOTAVAIL, …).
 	Backoffs int64
@@ -115,62 +159,27 @@ const resourceGiveUp = 30 * time.Second
 // it is reported closed (a self-connect means nothing listens there).
 const maxSelfConnects = 20
 
+// maxWorkers bounds the goroutines that make blocking connects (each holds
+// an OS thread while it blocks, at most fastWindow per probe); the other
+// probes in flight wait in Go's poller without a thread.
+const maxWorkers = 256
+
 // Scan probes every port of every target and reports all of them.
 //
 // Before anything is sent it checks the targets with CheckScope (using
 // opts.Allow and opts.IHavePermission) and returns the *ScopeError if any is
-// out of scope. Cancelling ctx stops the scan within about 50 ms: Scan then
-// returns the partial report and ctx.Err(). Every socket is closed and every
-// goroutine it started has ended when it returns.
+// out of scope, and it checks the options. Cancelling ctx stops the scan
+// promptly (see the package comment): Scan then returns the partial report
+// and ctx.Err(). Every socket is closed and every goroutine it started has
+// ended when it returns.
 func Scan(ctx context.Context, targets []Target, ports []int, opts Options) (*Report, error) {
-	scope := make([]netip.Prefix, len(targets))
-	for i, t := range targets {
-		if !t.IP.IsValid() {
-			return nil, fmt.Errorf("target %q has no address", t.Host)
-		}
-		scope[i] = netip.PrefixFrom(t.IP, t.IP.BitLen())
-	}
-	if err := CheckScope(scope, opts.Allow, opts.IHavePermission); err != nil {
+	if err := checkArgs(targets, ports, &opts); err != nil {
 		return nil, err
-	}
-	if len(targets) == 0 {
-		return nil, errors.New("no targets given")
-	}
-	if len(ports) == 0 {
-		return nil, errors.New("no ports given")
-	}
-	for _, p := range ports {
-		if p < 1 || p > MaxPort {
-			return nil, fmt.Errorf("bad port range %d: ports are 1-65535", p)
-		}
-	}
-	if len(targets) > MaxProbes/len(ports) {
-		return nil, fmt.Errorf("%d hosts × %d ports is more than %d probes; scan fewer hosts or ports",
-			len(targets), len(ports), MaxProbes)
-	}
-	if opts.Timeout <= 0 {
-		opts.Timeout = time.Second
-	}
-	if opts.BannerBytes <= 0 {
-		opts.BannerBytes = 256
-	}
-	if opts.BannerTimeout <= 0 {
-		opts.BannerTimeout = 500 * time.Millisecond
-	}
-	if opts.Retries == 0 {
-		opts.Retries = 1
-	}
-	opts.Retries = max(opts.Retries, 0)
-	if opts.ops == nil {
-		opts.ops = &realOps
-	}
-	if opts.giveUp <= 0 {
-		opts.giveUp = resourceGiveUp
 	}
 	if ctx.Err() != nil {
 		return &Report{Hosts: len(targets), Ports: len(ports)}, ctx.Err()
 	}
-
+	start := time.Now()
 	// Sort targets by address and ports ascending: result i*len(ports)+j is
 	// then already in report order.
 	targets = slices.Clone(targets)
@@ -178,224 +187,103 @@ func Scan(ctx context.Context, targets []Target, ports []int, opts Options) (*Re
 	ports = slices.Clone(ports)
 	slices.Sort(ports)
 
-	total := len(targets) * len(ports)
-	conc := opts.Concurrency
-	if conc <= 0 {
-		conc = AutoConcurrency()
+	rep := &Report{Hosts: len(targets), Ports: len(ports)}
+	hosts := make([]Host, len(targets))
+	for i, t := range targets {
+		hosts[i] = Host{Host: t.Host, IP: t.IP, State: HostUnknown, Reason: "user-set"}
 	}
-	conc = min(conc, total)
-
-	e := &engine{
-		opts:    &opts,
-		targets: targets,
-		ports:   ports,
-		results: make([]Result, total),
-		filled:  make([]bool, total),
-		total:   total,
-	}
-	if opts.Rate > 0 {
-		e.limiter = &limiter{interval: time.Duration(min(float64(time.Second)/opts.Rate, float64(time.Hour)))}
-	}
-	e.loLocal, e.hiLocal = localPortRange()
-
-	start := time.Now()
-	runCtx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var wg sync.WaitGroup
-	for range conc {
-		wg.Go(func() { e.worker(runCtx, cancel) })
-	}
-	progressDone := make(chan struct{})
-	var pwg sync.WaitGroup
-	if opts.Progress != nil {
-		pwg.Go(func() {
-			t := time.NewTicker(100 * time.Millisecond)
-			defer t.Stop()
-			for {
-				select {
-				case <-progressDone:
-					return
-				case <-t.C:
-					opts.Progress(int(e.done.Load()), total)
-				}
-			}
-		})
-	}
-	wg.Wait()
-	close(progressDone)
-	pwg.Wait()
-	if opts.Progress != nil {
-		opts.Progress(int(e.done.Load()), total)
-	}
-
-	rep := &Report{
-		Hosts:    len(targets),
-		Ports:    len(ports),
-		Probes:   e.probes.Load(),
-		Backoffs: e.backoffs.Load(),
-		Elapsed:  time.Since(start),
-	}
-	if int(e.done.Load()) == total {
-		rep.Results = e.results
-	} else {
-		rep.Results = make([]Result, 0, e.done.Load())
-		for i, ok := range e.filled {
-			if ok {
-				rep.Results = append(rep.Results, e.results[i])
-			}
+	up := targets
+	if len(targets) > 1 && !opts.SkipDiscovery && !opts.UDP {
+		var probes int64
+		var err error
+		up, probes, err = discover(ctx, targets, hosts, &opts)
+		rep.Probes += probes
+		if err != nil {
+			rep.HostList, rep.Elapsed = hosts, time.Since(start)
+			return rep, err
 		}
 	}
-	if e.err != nil {
-		return rep, e.err
+	var err error
+	if len(up) > 0 {
+		err = scanHosts(ctx, up, ports, &opts, rep)
 	}
-	if err := ctx.Err(); err != nil {
+	// Hosts that answered a probe are up.
+	answered := map[netip.Addr]bool{}
+	for _, r := range rep.Results {
+		if r.Reason != ReasonNoResponse {
+			answered[r.IP] = true
+		}
+	}
+	for i := range hosts {
+		if hosts[i].State == HostUnknown && answered[hosts[i].IP] {
+			hosts[i].State = HostUp
+		}
+	}
+	rep.HostList = hosts
+	rep.Elapsed = time.Since(start)
+	if err != nil {
 		return rep, err
 	}
-	return rep, nil
+	return rep, ctx.Err()
 }
 
-type engine struct {
-	opts             *Options
-	targets          []Target
-	ports            []int
-	results          []Result
-	filled           []bool
-	total            int
-	next             atomic.Int64
-	done             atomic.Int64
-	probes           atomic.Int64
-	backoffs         atomic.Int64
-	limiter          *limiter
-	loLocal, hiLocal int
-	// pressure is set once any probe ran short of descriptors or buffers:
-	// from then on workers keep no spare sockets, so starved workers get
-	// the descriptors back.
-	pressure atomic.Bool
-
-	errOnce sync.Once
-	err     error
-}
-
-func (e *engine) worker(ctx context.Context, cancel context.CancelFunc) {
-	p := newProber(e.opts)
-	defer p.release()
-	nT := int64(len(e.targets))
-	nP := int64(len(e.ports))
-	for ctx.Err() == nil {
-		i := e.next.Add(1) - 1
-		if i >= int64(e.total) {
-			return
+// checkArgs validates the arguments and fills in the defaults.
+func checkArgs(targets []Target, ports []int, opts *Options) error {
+	scope := make([]netip.Prefix, len(targets))
+	for i, t := range targets {
+		if !t.IP.IsValid() {
+			return fmt.Errorf("target %q has no address", t.Host)
 		}
-		// Interleave hosts: consecutive probes go to different hosts.
-		ti, pi := i%nT, i/nT
-		res, ok, err := e.probe(ctx, p, e.targets[ti], e.ports[pi])
-		if e.pressure.Load() {
-			p.release()
-		}
-		if err != nil {
-			e.errOnce.Do(func() { e.err = err })
-			cancel()
-			return
-		}
-		if !ok {
-			return // canceled
-		}
-		idx := ti*nP + pi
-		e.results[idx] = res
-		e.filled[idx] = true
-		e.done.Add(1)
-		if e.opts.OnResult != nil {
-			e.opts.OnResult(res)
+		scope[i] = netip.PrefixFrom(t.IP, t.IP.BitLen())
+	}
+	if err := CheckScope(scope, opts.Allow, opts.IHavePermission); err != nil {
+		return err
+	}
+	if len(targets) == 0 {
+		return errors.New("no targets given")
+	}
+	if len(ports) == 0 {
+		return errors.New("no ports given")
+	}
+	for _, p := range ports {
+		if p < 1 || p > MaxPort {
+			return fmt.Errorf("bad port range %d: ports are 1-65535", p)
 		}
 	}
-}
-
-// probe decides one port: it retries filtered ports (Options.Retries),
-// re-probes self-connects, confirms ephemeral-range loopback opens, and
-// waits out resource shortages. ok is false if ctx ended first.
-func (e *engine) probe(ctx context.Context, p *prober, t Target, port int) (res Result, ok bool, err error) {
-	proto := "tcp"
-	if e.opts.UDP {
-		proto = "udp"
+	if len(targets) > MaxProbes/len(ports) {
+		return fmt.Errorf("%d hosts × %d ports is more than %d probes; scan fewer hosts or ports",
+			len(targets), len(ports), MaxProbes)
 	}
-	res = Result{Host: t.Host, IP: t.IP, Port: port, Proto: proto}
-	if e.opts.Service != nil {
-		res.Service = e.opts.Service(port, proto)
+	if opts.Rate < 0 || opts.Timeout < 0 || opts.Concurrency < 0 {
+		return errors.New("rate, timeout and concurrency must not be negative")
 	}
-	needConfirm := !e.opts.UDP && t.IP.Unmap().IsLoopback() && port >= e.loLocal && port <= e.hiLocal
-	retries, selfs := 0, 0
-	var backoff, waited time.Duration
-	for {
-		if e.limiter != nil && !e.limiter.wait(ctx) {
-			return res, false, nil
-		}
-		e.probes.Add(1)
-		var (
-			o      outcome
-			banner string
-			rtt    time.Duration
-			perr   error
-		)
-		if e.opts.UDP {
-			o, banner, rtt, perr = p.probeUDP(ctx, t.IP, port, retries > 0)
-		} else {
-			o, banner, rtt, perr = p.probeTCP(ctx, t.IP, port, e.opts.Banner && !needConfirm)
-		}
-		if perr != nil {
-			return res, false, fmt.Errorf("scan %s port %d/%s: %w", t.IP, port, proto, perr)
-		}
-		if o != outResource {
-			backoff, waited = 0, 0
-		}
-		switch o {
-		case outOpen:
-			if needConfirm {
-				// A second connect rules out a crossing of two of our own
-				// probes (each one's source port the other's target).
-				needConfirm = false
-				continue
-			}
-			res.State, res.Banner, res.RTT = Open, banner, rtt
-			return res, true, nil
-		case outClosed:
-			res.State, res.RTT = Closed, rtt
-			return res, true, nil
-		case outFiltered, outSilent:
-			if retries < e.opts.Retries {
-				retries++
-				continue
-			}
-			p.closeUDP()
-			res.State, res.RTT = Filtered, rtt
-			if o == outSilent {
-				res.State = OpenFiltered
-			}
-			return res, true, nil
-		case outSelf:
-			selfs++
-			if selfs >= maxSelfConnects {
-				res.State, res.RTT = Closed, rtt
-				return res, true, nil
-			}
-		case outResource:
-			e.pressure.Store(true)
-			e.backoffs.Add(1)
-			p.release()
-			if waited >= e.opts.giveUp {
-				return res, false, fmt.Errorf("scan %s port %d/%s: no resources for %v: %w", t.IP, port, proto, waited, p.lastErr)
-			}
-			backoff = min(max(2*backoff, time.Millisecond), 100*time.Millisecond)
-			waited += backoff
-			if !sleepCtx(ctx, backoff) {
-				return res, false, nil
-			}
-		case outCanceled:
-			p.closeUDP()
-			return res, false, nil
-		default:
-			return res, false, fmt.Errorf("scan %s port %d/%s: %w", t.IP, port, proto, p.lastErr)
-		}
+	if opts.Timing == nil {
+		t := Templates[DefaultTemplate]
+		opts.Timing = &t
 	}
+	tm := opts.Timing
+	if tm.InitialRTT <= 0 || tm.MinRTT <= 0 || tm.MaxRTT < tm.MinRTT || tm.MaxRetries < 0 || tm.ScanDelay < 0 || tm.Parallel < 0 {
+		return fmt.Errorf("bad timing %+v", *tm)
+	}
+	if opts.Rate == 0 && tm.ScanDelay > 0 {
+		opts.Rate = float64(time.Second) / float64(tm.ScanDelay)
+	}
+	if opts.Concurrency == 0 {
+		opts.Concurrency = tm.Parallel
+	}
+	if opts.BannerBytes <= 0 {
+		opts.BannerBytes = 256
+	}
+	if opts.BannerTimeout <= 0 {
+		opts.BannerTimeout = 500 * time.Millisecond
+	}
+	if opts.ops == nil {
+		opts.ops = &realOps
+	}
+	if opts.giveUp <= 0 {
+		opts.giveUp = resourceGiveUp
+	}
+	return nil
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) bool {

@@ -26,7 +26,7 @@ type fakeOps struct {
 }
 
 func (f *fakeOps) ops() *sysOps {
-	return &sysOps{
+	ops := &sysOps{
 		socket: func(_, _, _ int) (int, error) {
 			n := f.sockets.Add(1)
 			if f.socketFn != nil {
@@ -56,7 +56,8 @@ func (f *fakeOps) ops() *sysOps {
 			}
 			return err
 		},
-		close: func(int) error { f.open.Add(-1); return nil },
+		close:       func(int) error { f.open.Add(-1); return nil },
+		getpeername: func(int) (unix.Sockaddr, error) { return nil, unix.ENOTCONN },
 		getsockname: func(int) (unix.Sockaddr, error) {
 			if f.local != nil {
 				return f.local, nil
@@ -74,7 +75,10 @@ func (f *fakeOps) ops() *sysOps {
 		write:      func(_ int, p []byte) (int, error) { return len(p), nil },
 		poll:       func([]unix.PollFd, int) (int, error) { return 0, nil },
 		getsockerr: func(int) (int, error) { return 0, nil },
+		linger0:    func(int) {},
 	}
+	ops.pollable = func(fd int) (pollConn, error) { return &spinConn{ops: ops, raw: fd}, nil }
+	return ops
 }
 
 func fakeScan(t *testing.T, f *fakeOps, port int, opts Options) (State, error) {

@@ -452,3 +452,129 @@ func serveBanner(t testing.TB, ln net.Listener, banner string) {
 		}
 	}()
 }
+
+// firewalledHost makes 127.0.0.1 in the test's namespace a firewalled host:
+// SYNs are dropped except to the listeners and to the closed ports
+// closedLo..closedHi (which answer with a RST).
+func firewalledHost(t *testing.T, listeners []int, closedLo, closedHi int) {
+	rules := [][]string{{"-p", "tcp", "--syn", "--dport", strconv.Itoa(closedLo) + ":" + strconv.Itoa(closedHi), "-j", "ACCEPT"}}
+	for _, p := range listeners {
+		rules = append(rules, []string{"-p", "tcp", "--syn", "--dport", strconv.Itoa(p), "-j", "ACCEPT"})
+	}
+	rules = append(rules, []string{"-p", "tcp", "--syn", "-j", "DROP"})
+	scantest.Firewall(t, rules...)
+}
+
+// checkStates requires exactly: the listeners open, lo..hi closed, every
+// other port of the report filtered (reason no-response).
+func checkStates(t *testing.T, rep *Report, listeners []int, lo, hi int) {
+	t.Helper()
+	open := map[int]bool{}
+	for _, p := range listeners {
+		open[p] = true
+	}
+	bad := 0
+	for _, r := range rep.Results {
+		want, reason := Filtered, ReasonNoResponse
+		switch {
+		case open[r.Port]:
+			want, reason = Open, ReasonSynAck
+		case r.Port >= lo && r.Port <= hi:
+			want, reason = Closed, ReasonConnRefused
+		}
+		if r.State != want || r.Reason != reason {
+			if bad++; bad <= 10 {
+				t.Errorf("port %d: %s (%s), want %s (%s)", r.Port, r.State, r.Reason, want, reason)
+			}
+		}
+	}
+	if bad > 10 {
+		t.Errorf("… %d ports wrong in all", bad)
+	}
+}
+
+// TestNetnsFirewalled: a host that drops SYNs except to three listeners
+// and a block of closed ports, scanned with the default (adaptive) timing
+// over 1-5000: exactly those sets, every run (and under ulimit -n 256).
+func TestNetnsFirewalled(t *testing.T) {
+	t.Parallel()
+	for _, ulimit := range []int{0, 256} {
+		t.Run("ulimit"+strconv.Itoa(ulimit), func(t *testing.T) {
+			if !scantest.Child(t, scantest.NS{Ulimit: ulimit}) {
+				return
+			}
+			l := scantest.Listen(t, 3, 0)
+			firewalledHost(t, l.TCP, 2001, 2500)
+			ports := allPorts()[:5000]
+			for _, p := range l.TCP {
+				if p > 5000 {
+					ports = append(ports, p)
+				}
+			}
+			runs := 3
+			if ulimit > 0 {
+				runs = 1 // about 120 probes in flight: slow
+			}
+			for i := range runs {
+				rep, err := Scan(context.Background(), loopback4, ports, Options{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				checkStates(t, rep, l.TCP, 2001, 2500)
+				t.Logf("run %d: %v, %d probes, %d backoffs", i, rep.Elapsed.Round(time.Millisecond), rep.Probes, rep.Backoffs)
+			}
+		})
+	}
+}
+
+// TestNetnsRateLimitedRSTs: a host whose RSTs are rate-limited (most
+// closed ports answer nothing on the first try): retransmissions and the
+// shrinking congestion window still find every closed port closed and
+// every open port open.
+func TestNetnsRateLimitedRSTs(t *testing.T) {
+	t.Parallel()
+	if !scantest.Child(t, scantest.NS{}) {
+		return
+	}
+	l := scantest.Listen(t, 2, 0)
+	scantest.FirewallChain(t, "OUTPUT",
+		[]string{"-p", "tcp", "--tcp-flags", "RST", "RST", "-m", "limit", "--limit", "200/s", "--limit-burst", "20", "-j", "ACCEPT"},
+		[]string{"-p", "tcp", "--tcp-flags", "RST", "RST", "-j", "DROP"})
+	ports := append(allPorts()[:300], l.TCP...)
+	for i := range 2 {
+		rep, err := Scan(context.Background(), loopback4, ports, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		open := map[int]bool{}
+		for _, p := range l.TCP {
+			open[p] = true
+		}
+		for _, r := range rep.Results {
+			if want := map[bool]State{true: Open, false: Closed}[open[r.Port]]; r.State != want {
+				t.Errorf("run %d: port %d %s (%s), want %s", i, r.Port, r.State, r.Reason, want)
+			}
+		}
+		t.Logf("run %d: %v, %d probes", i, rep.Elapsed.Round(time.Millisecond), rep.Probes)
+	}
+}
+
+// TestTemplates: the six templates are nmap's, in order, and out of range
+// is an error.
+func TestTemplates(t *testing.T) {
+	t.Parallel()
+	for n := range 6 {
+		tm, err := Template(n)
+		if err != nil || tm.MinRTT > tm.MaxRTT || tm.InitialRTT < tm.MinRTT {
+			t.Errorf("Template(%d) = %+v, %v", n, tm, err)
+		}
+	}
+	if t5, _ := Template(5); t5.MaxRTT != 300*time.Millisecond || t5.MaxRetries != 2 {
+		t.Errorf("T5 %+v", t5)
+	}
+	for _, n := range []int{-1, 6} {
+		if _, err := Template(n); err == nil {
+			t.Errorf("Template(%d): no error", n)
+		}
+	}
+}

@@ -17,9 +17,15 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// slice is the longest a single blocking syscall may wait (SO_SNDTIMEO /
-// SO_RCVTIMEO) before the engine looks at the context and the deadline again.
+// slice is the longest a blocking read (SO_RCVTIMEO: banners on the fast
+// path, UDP replies) waits before the engine looks at the context and the
+// deadline again.
 const slice = 50 * time.Millisecond
+
+// fastWindow is how long a blocking TCP connect may wait (SO_SNDTIMEO, at
+// least one jiffy) before its socket is handed to the poller: loopback and
+// LAN answers come within it, in the connect call itself.
+const fastWindow = time.Millisecond
 
 // sysOps are the syscalls a probe makes; tests replace them to inject EINTR,
 // EMFILE and friends.
@@ -28,11 +34,16 @@ type sysOps struct {
 	connect     func(fd int, sa unix.Sockaddr) error
 	close       func(fd int) error
 	getsockname func(fd int) (unix.Sockaddr, error)
+	getpeername func(fd int) (unix.Sockaddr, error)
 	setTimeout  func(fd, opt int, d time.Duration) error
 	read        func(fd int, p []byte) (int, error)
 	write       func(fd int, p []byte) (int, error)
 	poll        func(fds []unix.PollFd, ms int) (int, error)
 	getsockerr  func(fd int) (int, error)
+	linger0     func(fd int)
+	// pollable, in tests, waits for a connect under way instead of the
+	// reactor (nil: the reactor).
+	pollable func(fd int) (pollConn, error)
 }
 
 var realOps = sysOps{
@@ -40,6 +51,7 @@ var realOps = sysOps{
 	connect:     unix.Connect,
 	close:       unix.Close,
 	getsockname: unix.Getsockname,
+	getpeername: unix.Getpeername,
 	setTimeout: func(fd, opt int, d time.Duration) error {
 		if d < time.Millisecond {
 			d = time.Millisecond // 0 would mean "no timeout"
@@ -53,6 +65,9 @@ var realOps = sysOps{
 	getsockerr: func(fd int) (int, error) {
 		return unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_ERROR)
 	},
+	linger0: func(fd int) {
+		unix.SetsockoptLinger(fd, unix.SOL_SOCKET, unix.SO_LINGER, &unix.Linger{Onoff: 1, Linger: 0})
+	},
 }
 
 // outcome is what one probe attempt learned.
@@ -61,7 +76,9 @@ type outcome int
 const (
 	outOpen     outcome = iota // connected / got a reply
 	outClosed                  // refused
-	outFiltered                // no answer in time, or ICMP unreachable/prohibited
+	outFiltered                // ICMP unreachable/prohibited
+	outTimeout                 // TCP: no answer in time
+	outPending                 // TCP: the handshake outlasted fastWindow (hand the socket to the poller)
 	outSilent                  // UDP: no answer (open|filtered)
 	outResource                // out of fds, buffers or source ports: try again later
 	outSelf                    // connected to itself: probe again
@@ -75,7 +92,9 @@ func errnoOutcome(err error) (outcome, bool) {
 	switch {
 	case errors.Is(err, unix.ECONNREFUSED), errors.Is(err, unix.ECONNRESET), errors.Is(err, unix.ECONNABORTED):
 		return outClosed, true
-	case errors.Is(err, unix.ETIMEDOUT), errors.Is(err, unix.EHOSTUNREACH), errors.Is(err, unix.ENETUNREACH),
+	case errors.Is(err, unix.ETIMEDOUT):
+		return outTimeout, true
+	case errors.Is(err, unix.EHOSTUNREACH), errors.Is(err, unix.ENETUNREACH),
 		errors.Is(err, unix.EHOSTDOWN), errors.Is(err, unix.EACCES), errors.Is(err, unix.EPERM),
 		errors.Is(err, unix.ENONET), errors.Is(err, unix.EPROTO), errors.Is(err, unix.ENOPROTOOPT):
 		return outFiltered, true
@@ -98,13 +117,14 @@ const (
 
 // prober holds one worker's reusable state.
 type prober struct {
-	ops     *sysOps
-	mode    probeMode
-	opts    *Options
-	buf     []byte
-	sa4     unix.SockaddrInet4
-	sa6     unix.SockaddrInet6
-	lastErr error // the errno behind the last outResource / unexpected error
+	ops         *sysOps
+	mode        probeMode
+	opts        *Options
+	buf         []byte
+	sa4         unix.SockaddrInet4
+	sa6         unix.SockaddrInet6
+	lastErr     error // the errno behind the last outResource / unexpected error
+	lastUnreach error // the errno behind the last outFiltered
 
 	spare     [2]int           // refused TCP sockets kept for reuse (IPv4, IPv6), -1 = none
 	spareWait [2]time.Duration // their SO_SNDTIMEO
@@ -189,8 +209,10 @@ func sameSockaddr(a, b unix.Sockaddr) bool {
 	return false
 }
 
-// tcpConnect opens a TCP socket and connects it to sa, waiting at most until
-// deadline. On outOpen it returns the connected fd; otherwise fd is closed.
+// tcpConnect opens a TCP socket and connects it to sa, blocking at most
+// fastWindow (or until deadline, if sooner). On outOpen it returns the
+// connected fd, on outPending the fd still connecting; otherwise fd is
+// closed (or kept for reuse).
 func (p *prober) tcpConnect(ctx context.Context, fam int, sa unix.Sockaddr, deadline time.Time) (int, outcome) {
 	ops := p.ops
 	typ := unix.SOCK_STREAM | unix.SOCK_CLOEXEC
@@ -214,13 +236,14 @@ func (p *prober) tcpConnect(ctx context.Context, fam int, sa unix.Sockaddr, dead
 		}
 		wait = 0
 	}
-	if w := min(p.opts.Timeout, slice); w != wait {
+	if w := max(min(time.Until(deadline), fastWindow), time.Millisecond); w != wait {
 		wait = w
 		if err := ops.setTimeout(fd, unix.SO_SNDTIMEO, wait); err != nil {
 			ops.close(fd)
 			return -1, p.fail(err)
 		}
 	}
+	start := time.Now()
 	for {
 		err := ops.connect(fd, sa)
 		switch {
@@ -230,26 +253,44 @@ func (p *prober) tcpConnect(ctx context.Context, fam int, sa unix.Sockaddr, dead
 			p.spare[si], p.spareWait[si] = fd, wait
 			return -1, outClosed
 		case errors.Is(err, unix.EINTR), errors.Is(err, unix.EINPROGRESS), errors.Is(err, unix.EALREADY):
-			// Interrupted, or this slice of SO_SNDTIMEO ran out. On a
-			// blocking socket the next connect() waits for the handshake
-			// already under way (or reports how it ended).
+			// Interrupted, or SO_SNDTIMEO ran out. On a blocking socket
+			// the next connect() waits for the handshake already under
+			// way (or reports how it ended); after fastWindow the socket
+			// goes to the poller instead.
 			if ctx.Err() != nil {
 				ops.close(fd)
 				return -1, outCanceled
 			}
-			left := time.Until(deadline)
-			if left <= 0 {
-				ops.close(fd)
-				return -1, outFiltered
-			}
-			if left < wait {
-				wait = left
-				ops.setTimeout(fd, unix.SO_SNDTIMEO, wait)
+			if time.Since(start) >= wait {
+				return fd, outPending
 			}
 		default:
 			ops.close(fd)
 			return -1, p.fail(err)
 		}
+	}
+}
+
+// tcpConnectNonblock starts a nonblocking connect: outPending with the fd
+// when the handshake is under way (the usual case), else how it ended.
+func (p *prober) tcpConnectNonblock(fam int, sa unix.Sockaddr) (int, outcome) {
+	ops := p.ops
+	fd, err := ops.socket(fam, unix.SOCK_STREAM|unix.SOCK_CLOEXEC|unix.SOCK_NONBLOCK, 0)
+	if err != nil {
+		return -1, p.fail(err)
+	}
+	for {
+		err = ops.connect(fd, sa)
+		switch {
+		case err == nil, errors.Is(err, unix.EISCONN):
+			return fd, outOpen
+		case errors.Is(err, unix.EINTR):
+			continue
+		case errors.Is(err, unix.EINPROGRESS), errors.Is(err, unix.EALREADY):
+			return fd, outPending
+		}
+		ops.close(fd)
+		return -1, p.fail(err)
 	}
 }
 
@@ -277,7 +318,7 @@ func (p *prober) tcpConnectPoll(ctx context.Context, fd int, sa unix.Sockaddr, d
 		left := time.Until(deadline)
 		if left <= 0 {
 			ops.close(fd)
-			return -1, outFiltered
+			return -1, outTimeout
 		}
 		ms := int(min(left, slice).Milliseconds())
 		n, err := ops.poll(pfd, max(ms, 1))
@@ -304,6 +345,9 @@ func (p *prober) tcpConnectPoll(ctx context.Context, fd int, sa unix.Sockaddr, d
 // fail classifies err; errors that are no port state are kept in lastErr.
 func (p *prober) fail(err error) outcome {
 	o, ok := errnoOutcome(err)
+	if o == outFiltered {
+		p.lastUnreach = err
+	}
 	if !ok || o == outResource {
 		p.lastErr = err
 	}
@@ -313,42 +357,19 @@ func (p *prober) fail(err error) outcome {
 	return o
 }
 
-// probeTCP makes one TCP connect probe. On outOpen it also grabs the banner
-// if asked and closes the socket with a RST (SO_LINGER 0).
-func (p *prober) probeTCP(ctx context.Context, ip netip.Addr, port int, wantBanner bool) (outcome, string, time.Duration, error) {
-	sa, fam, err := p.sockaddr(ip, port)
-	if err != nil {
-		return 0, "", 0, err
-	}
-	start := time.Now()
-	fd, o := p.tcpConnect(ctx, fam, sa, start.Add(p.opts.Timeout))
-	rtt := time.Since(start)
-	if o != outOpen {
-		return o, "", rtt, nil
-	}
-	defer func() {
-		unix.SetsockoptLinger(fd, unix.SOL_SOCKET, unix.SO_LINGER, &unix.Linger{Onoff: 1, Linger: 0})
-		p.ops.close(fd)
-	}()
-	if isSelfConnect(p.ops, fd, sa) {
-		return outSelf, "", rtt, nil
-	}
-	var banner string
-	if wantBanner {
-		banner = p.readBanner(ctx, fd, p.opts.BannerTimeout)
-	}
-	return outOpen, banner, rtt, nil
-}
-
 // readBanner reads up to BannerBytes from fd within timeout. Once data has
 // come, it waits only briefly (bannerLinger) for more.
 func (p *prober) readBanner(ctx context.Context, fd int, timeout time.Duration) string {
-	const bannerLinger = 20 * time.Millisecond
-	ops := p.ops
 	if cap(p.buf) < p.opts.BannerBytes {
 		p.buf = make([]byte, p.opts.BannerBytes)
 	}
-	buf := p.buf[:p.opts.BannerBytes]
+	return readBanner(ctx, p.ops, fd, p.buf[:p.opts.BannerBytes], timeout)
+}
+
+// readBanner reads into buf from the blocking socket fd within timeout
+// (see prober.readBanner).
+func readBanner(ctx context.Context, ops *sysOps, fd int, buf []byte, timeout time.Duration) string {
+	const bannerLinger = 20 * time.Millisecond
 	got := 0
 	deadline := time.Now().Add(timeout)
 	wait := min(timeout, slice)
@@ -431,7 +452,7 @@ func udpPayload(port int) []byte {
 // Options.Timeout for a reply or an ICMP error. On silence (outSilent) the
 // socket stays open in p.udp, so a retry (again = true) sends on it and a
 // late reply to an earlier datagram still counts; closeUDP ends it.
-func (p *prober) probeUDP(ctx context.Context, ip netip.Addr, port int, again bool) (outcome, string, time.Duration, error) {
+func (p *prober) probeUDP(ctx context.Context, ip netip.Addr, port int, again bool, timeout time.Duration) (outcome, string, time.Duration, error) {
 	ops := p.ops
 	start := time.Now()
 	if !again || p.udp < 0 {
@@ -461,7 +482,7 @@ func (p *prober) probeUDP(ctx context.Context, ip netip.Addr, port int, again bo
 		p.udp = fd
 	}
 	fd := p.udp
-	o, banner := p.udpExchange(ctx, fd, port)
+	o, banner := p.udpExchange(ctx, fd, port, timeout)
 	if o != outSilent {
 		p.closeUDP()
 	}
@@ -469,7 +490,7 @@ func (p *prober) probeUDP(ctx context.Context, ip netip.Addr, port int, again bo
 }
 
 // udpExchange sends the port's payload on fd and waits for the answer.
-func (p *prober) udpExchange(ctx context.Context, fd, port int) (outcome, string) {
+func (p *prober) udpExchange(ctx context.Context, fd, port int, timeout time.Duration) (outcome, string) {
 	ops := p.ops
 	if cap(p.buf) < 1500 {
 		p.buf = make([]byte, max(1500, p.opts.BannerBytes))
@@ -477,8 +498,8 @@ func (p *prober) udpExchange(ctx context.Context, fd, port int) (outcome, string
 	if _, err := ops.write(fd, udpPayload(port)); err != nil && !errors.Is(err, unix.EINTR) {
 		return p.fail(err), ""
 	}
-	deadline := time.Now().Add(p.opts.Timeout)
-	wait := min(p.opts.Timeout, slice)
+	deadline := time.Now().Add(timeout)
+	wait := min(timeout, slice)
 	ops.setTimeout(fd, unix.SO_RCVTIMEO, wait)
 	for {
 		n, err := ops.read(fd, p.buf[:cap(p.buf)])
@@ -539,13 +560,15 @@ func openFDs() int {
 	return len(ents)
 }
 
-// maxAutoConcurrency caps the automatic worker count; measured on loopback
-// (2 cores), more workers than this bought nothing.
-const maxAutoConcurrency = 256
+// maxAutoConcurrency caps the automatic number of probes in flight. Only
+// maxWorkers of them block an OS thread (for fastWindow at most); the
+// others wait in the poller, so a firewalled host that answers nothing is
+// probed thousands of ports at a time.
+const maxAutoConcurrency = 8192
 
-// AutoConcurrency is the worker count used when Options.Concurrency is 0:
-// half the file descriptors still free under RLIMIT_NOFILE, at most 256, at
-// least 1.
+// AutoConcurrency is the most probes in flight when Options.Concurrency is
+// 0: half the file descriptors still free under RLIMIT_NOFILE, at most
+// maxAutoConcurrency, at least 1.
 func AutoConcurrency() int {
 	var rl unix.Rlimit
 	if err := unix.Getrlimit(unix.RLIMIT_NOFILE, &rl); err != nil {

@@ -66,12 +66,12 @@ func init() {
 		Doc:  "port scanning (scan, top_ports, parse_ports, scan_allow)",
 		Funcs: []runtime.Function{
 			{Name: "scan", Args: "(targets, ports[, opts])", Fn: luaScan,
-				Doc: "Scans ports like nmap's connect scan and returns the list of the ports that are not closed (open, filtered, open|filtered). " +
-					"Each entry is {host, ip, port, proto, state, service, banner, rtt}; print(r) shows an nmap-style table, r:open() keeps the open ones, r:json() serialises, " +
-					"and r.closed, r.hosts, r.ports, r.scanned, r.elapsed summarise. " +
-					"Targets: a host name, IPv4/IPv6 address or CIDR block, or a list of them. Ports: a number, a spec string (\"22,80,8000-8100\", \"-\" for all), a list, or {top = N}. " +
-					"Options: timeout (seconds per probe, default 1), concurrency (default: from the open-files limit), rate (probes/s), retries (default 1), " +
-					"banner (true or {bytes = 256, timeout = 0.5}), udp, progress (false: never draw the bar; it is drawn only on a terminal, for scans over 1 s), " +
+				Doc: "Scans ports like nmap's connect scan and returns the list of the ports nmap would list: the open ones, and every port of a state with at most 25 ports on its host. " +
+					"Each entry is {host, ip, port, proto, state, reason, service, banner, rtt}; print(r) shows an nmap-style table (\"Not shown: 3999 filtered tcp ports (no-response)…\"), r:open() keeps the open ones, r:port(n) finds any port's entry, r:json() serialises, " +
+					"and r.states (per address: groups {state, reason, count, ports = \"1-21,23\"}), r.closed, r.filtered, r.hosts, r.up, r.down, r.ports, r.scanned, r.elapsed summarise. " +
+					"Targets: a host name, IPv4/IPv6 address or CIDR block (at most /16), or a list of them; with several, hosts that answer no discovery probe are reported down, not scanned. Ports: a number, a spec string (\"22,80,8000-8100\", \"-\" for all), a list, or {top = N}. " +
+					"Options: timing (0-5 as nmap's -T0 … -T5, default 4: timeouts adapt to the host's round trips), timeout (seconds per probe, fixed), concurrency (default: from the open-files limit), rate (probes/s), retries (fixed count; default adaptive), " +
+					"skip_discovery (nmap's -Pn), banner (true or {bytes = 256, timeout = 0.5}), udp, progress (false: never draw the bar; it is drawn only on a terminal, for scans over 1 s), " +
 					"on_result (function(entry) called on this task for each port that is not closed, as it is found; an error in it stops the scan), " +
 					"i_have_permission. Addresses outside loopback, private and link-local ranges are refused before any packet is sent: only scan hosts you have permission to scan. " +
 					"Misuse raises an error; a name that does not resolve returns nil and a message."},
@@ -87,12 +87,14 @@ func init() {
 		},
 		Types: []*runtime.Type{{
 			Name: resultTypeName,
-			Doc:  "the list net.scan returns: entries {host, ip, port, proto, state, service, banner, rtt} for every port not closed, plus fields hosts, ports, scanned, closed, elapsed; print it for an nmap-style table",
+			Doc:  "the list net.scan returns: entries {host, ip, port, proto, state, reason, service, banner, rtt} as nmap lists them, plus fields states, hosts, up, down, ports, scanned, closed, filtered, elapsed; print it for an nmap-style table",
 			Methods: []runtime.Function{
 				{Name: "open", Args: "()", Fn: luaResultOpen,
 					Doc: "Returns a new result list holding only the open entries, with the same summary fields and methods."},
+				{Name: "port", Args: "(n[, host])", Fn: luaResultPort,
+					Doc: "Returns the entry {host, ip, port, proto, state, reason, …} of port n (of host, an address or name, when several were scanned), whether it is listed or collapsed into \"Not shown\"; nil if it was not scanned."},
 				{Name: "json", Args: "([pretty])", Fn: luaResultJSON,
-					Doc: "Returns the result as a JSON string: {hosts, ports, scanned, closed, elapsed, interrupted, results = [{host, ip, port, proto, state, service, banner, rtt}]}. " +
+					Doc: "Returns the result as a JSON string: {hosts, up, down, ports, scanned, closed, filtered, elapsed, interrupted, results = [{host, ip, port, proto, state, reason, service, banner, rtt}], states = {ip = [{state, reason, count, ports, listed}]}}. " +
 						"pretty = true indents it."},
 			},
 			Meta: map[string]lua.LGFunction{"__tostring": luaResultTostring},
@@ -215,7 +217,7 @@ type luaOptions struct {
 	onResult *lua.LFunction
 }
 
-var optionNames = []string{"banner", "concurrency", "i_have_permission", "on_result", "progress", "rate", "retries", "timeout", "udp"}
+var optionNames = []string{"banner", "concurrency", "i_have_permission", "on_result", "progress", "rate", "retries", "skip_discovery", "timeout", "timing", "udp"}
 
 func checkOptions(L *lua.LState, n int) luaOptions {
 	var o luaOptions
@@ -286,6 +288,18 @@ func checkOptions(L *lua.LState, n int) luaOptions {
 			default:
 				bad("banner must be true, false or {bytes = N, timeout = seconds}, got %s", typeName(v))
 			}
+		case "timing":
+			num, ok := v.(lua.LNumber)
+			if !ok || float64(num) != float64(int(num)) {
+				bad("timing must be a template number 0-5 (as nmap's -T0 … -T5), got %s", lua.LVAsString(v)+typeSuffix(v))
+			}
+			tm, err := engine.Template(int(num))
+			if err != nil {
+				bad("%s", err.Error())
+			}
+			o.opts.Timing = &tm
+		case "skip_discovery":
+			o.opts.SkipDiscovery = boolean("skip_discovery", v)
 		case "udp":
 			o.opts.UDP = boolean("udp", v)
 		case "progress":
@@ -608,12 +622,4 @@ func intList(L *lua.LState, ns []int) *lua.LTable {
 		t.Append(lua.LNumber(n))
 	}
 	return t
-}
-
-// notShown is "1 closed port" or "5 closed ports" (what is plural).
-func notShown(n int, what string) string {
-	if n == 1 {
-		what = strings.TrimSuffix(what, "s")
-	}
-	return strconv.Itoa(n) + " " + what
 }

@@ -102,3 +102,34 @@ func TestLuaInterruptNetns(t *testing.T) {
 		t.Errorf("progress bar left on screen: %q", s)
 	}
 }
+
+// TestLuaFirewalledNetns: a host that drops SYNs except to its listeners
+// and a block of 500 closed ports, scanned from Lua with the defaults:
+// only the open ports are listed, the rest collapsed into nmap's "Not
+// shown" line with reasons, and every port's state found by r:port.
+func TestLuaFirewalledNetns(t *testing.T) {
+	t.Parallel()
+	if !scantest.Child(t, scantest.NS{}) {
+		return
+	}
+	l := scantest.Listen(t, 2, 0)
+	rules := [][]string{{"-p", "tcp", "--syn", "--dport", "2001:2500", "-j", "ACCEPT"}}
+	for _, p := range l.TCP {
+		rules = append(rules, []string{"-p", "tcp", "--syn", "--dport", fmt.Sprint(p), "-j", "ACCEPT"})
+	}
+	rules = append(rules, []string{"-p", "tcp", "--syn", "-j", "DROP"})
+	scantest.Firewall(t, rules...)
+	e := newLua(t)
+	e.setInts("OPEN", l.TCP...)
+	vs := e.run(t, `
+		local r = net.scan("127.0.0.1", {"1-3000", OPEN[1], OPEN[2]})
+		return #r, r.closed, r.filtered, r:port(2001).state, r:port(7).reason, r:port(OPEN[1]).state, tostring(r)`)
+	got := fmt.Sprint(vs[:6])
+	if got != "[2 500 2500 closed no-response open]" {
+		t.Errorf("#r, closed, filtered, ports 2001, 7, open: %s\n%s", got, vs[6])
+	}
+	if !strings.Contains(vs[6].String(), "Not shown: 2500 filtered tcp ports (no-response), 500 closed tcp ports (conn-refused)\n") {
+		t.Errorf("table:\n%s", vs[6])
+	}
+	t.Logf("\n%s", vs[6])
+}

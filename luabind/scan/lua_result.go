@@ -7,6 +7,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
+	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -32,12 +35,15 @@ func (c serviceCache) name(port int, proto string) string {
 
 // resultTable makes the Lua entry for one result.
 func resultTable(L *lua.LState, r engine.Result, services serviceCache) *lua.LTable {
-	t := L.CreateTable(0, 8)
+	t := L.CreateTable(0, 9)
 	t.RawSetString("host", lua.LString(r.Host))
 	t.RawSetString("ip", lua.LString(r.IP.String()))
 	t.RawSetString("port", lua.LNumber(r.Port))
 	t.RawSetString("proto", lua.LString(r.Proto))
 	t.RawSetString("state", lua.LString(string(r.State)))
+	if r.Reason != "" {
+		t.RawSetString("reason", lua.LString(r.Reason))
+	}
 	if s := services.name(r.Port, r.Proto); s != "" {
 		t.RawSetString("service", lua.LString(s))
 	}
@@ -48,23 +54,125 @@ func resultTable(L *lua.LState, r engine.Result, services serviceCache) *lua.LTa
 	return t
 }
 
-// pushReport converts a report into the result list.
+// maxListed is nmap's threshold: a state with more ports than this on a
+// host is collapsed into "Not shown" (open ports are always listed).
+const maxListed = 25
+
+// portGroup is the ports of one host that share a state and a reason.
+type portGroup struct {
+	State  string `json:"state"`
+	Reason string `json:"reason,omitempty"`
+	Count  int    `json:"count"`
+	Ports  string `json:"ports"` // ranges: "1-21,23-79"
+	Listed bool   `json:"listed"`
+}
+
+// groupPorts groups one host's results (sorted by port) by state and
+// reason, most ports first.
+func groupPorts(rs []engine.Result) []portGroup {
+	type key struct{ state, reason string }
+	byKey := map[key]*portGroup{}
+	var order []key
+	perState := map[string]int{}
+	var ranges = map[key]*strings.Builder{}
+	last := map[key][2]int{}
+	flush := func(k key) {
+		r := last[k]
+		b := ranges[k]
+		if b.Len() > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(strconv.Itoa(r[0]))
+		if r[1] != r[0] {
+			b.WriteString("-" + strconv.Itoa(r[1]))
+		}
+	}
+	for _, r := range rs {
+		k := key{string(r.State), r.Reason}
+		g := byKey[k]
+		if g == nil {
+			g = &portGroup{State: k.state, Reason: k.reason}
+			byKey[k] = g
+			order = append(order, k)
+			ranges[k] = &strings.Builder{}
+			last[k] = [2]int{r.Port, r.Port}
+		} else if lr := last[k]; r.Port == lr[1]+1 {
+			last[k] = [2]int{lr[0], r.Port}
+		} else {
+			flush(k)
+			last[k] = [2]int{r.Port, r.Port}
+		}
+		g.Count++
+		perState[k.state]++
+	}
+	out := make([]portGroup, 0, len(order))
+	for _, k := range order {
+		flush(k)
+		g := byKey[k]
+		g.Ports = ranges[k].String()
+		g.Listed = g.State == string(engine.Open) || perState[g.State] <= maxListed
+		out = append(out, *g)
+	}
+	slices.SortStableFunc(out, func(a, b portGroup) int { return b.Count - a.Count })
+	return out
+}
+
+// pushReport converts a report into the result list: the entries nmap
+// would list (open ports, and every port of a state with at most
+// maxListed ports on its host), and r.states with every port's state.
 func pushReport(L *lua.LState, rep *engine.Report, interrupted bool) *lua.LTable {
 	services := serviceCache{}
-	list := L.CreateTable(0, 6)
-	closed := 0
-	for _, r := range rep.Results {
-		if r.State == engine.Closed {
-			closed++
-			continue
+	list := L.CreateTable(0, 10)
+	states := L.CreateTable(0, 1)
+	counts := map[engine.State]int{}
+	for lo := 0; lo < len(rep.Results); {
+		hi := lo
+		for hi < len(rep.Results) && rep.Results[hi].IP == rep.Results[lo].IP {
+			hi++
 		}
-		list.Append(resultTable(L, r, services))
+		host := rep.Results[lo:hi]
+		groups := groupPorts(host)
+		listed := map[string]bool{}
+		gt := L.CreateTable(len(groups), 0)
+		for _, g := range groups {
+			listed[g.State] = listed[g.State] || g.Listed
+			e := L.CreateTable(0, 5)
+			e.RawSetString("state", lua.LString(g.State))
+			if g.Reason != "" {
+				e.RawSetString("reason", lua.LString(g.Reason))
+			}
+			e.RawSetString("count", lua.LNumber(g.Count))
+			e.RawSetString("ports", lua.LString(g.Ports))
+			e.RawSetString("listed", lua.LBool(g.Listed))
+			gt.Append(e)
+		}
+		states.RawSetString(host[0].IP.String(), gt)
+		for _, r := range host {
+			counts[r.State]++
+			if listed[string(r.State)] {
+				list.Append(resultTable(L, r, services))
+			}
+		}
+		lo = hi
+	}
+	up, down := 0, L.CreateTable(0, 0)
+	for _, h := range rep.HostList {
+		switch h.State {
+		case engine.HostDown:
+			down.Append(lua.LString(h.IP.String()))
+		case engine.HostUp:
+			up++
+		}
 	}
 	list.RawSetString("hosts", lua.LNumber(rep.Hosts))
+	list.RawSetString("up", lua.LNumber(up))
+	list.RawSetString("down", down)
 	list.RawSetString("ports", lua.LNumber(rep.Ports))
 	list.RawSetString("scanned", lua.LNumber(len(rep.Results)))
-	list.RawSetString("closed", lua.LNumber(closed))
+	list.RawSetString("closed", lua.LNumber(counts[engine.Closed]))
+	list.RawSetString("filtered", lua.LNumber(counts[engine.Filtered]+counts[engine.OpenFiltered]))
 	list.RawSetString("elapsed", lua.LNumber(rep.Elapsed.Seconds()))
+	list.RawSetString("states", states)
 	if interrupted {
 		list.RawSetString("interrupted", lua.LTrue)
 	}
@@ -73,7 +181,7 @@ func pushReport(L *lua.LState, rep *engine.Report, interrupted bool) *lua.LTable
 }
 
 // summaryFields are copied by :open().
-var summaryFields = []string{"hosts", "ports", "scanned", "closed", "elapsed", "interrupted"}
+var summaryFields = []string{"hosts", "up", "down", "ports", "scanned", "closed", "filtered", "elapsed", "states", "interrupted"}
 
 func checkResult(L *lua.LState) *lua.LTable {
 	tbl, ok := L.Get(1).(*lua.LTable)
@@ -108,19 +216,24 @@ type entry struct {
 	Port    int     `json:"port"`
 	Proto   string  `json:"proto"`
 	State   string  `json:"state"`
+	Reason  string  `json:"reason,omitempty"`
 	Service string  `json:"service,omitempty"`
 	Banner  string  `json:"banner,omitempty"`
 	RTT     float64 `json:"rtt"`
 }
 
 type summary struct {
-	Hosts       int     `json:"hosts"`
-	Ports       int     `json:"ports"`
-	Scanned     int     `json:"scanned"`
-	Closed      int     `json:"closed"`
-	Elapsed     float64 `json:"elapsed"`
-	Interrupted bool    `json:"interrupted,omitempty"`
-	Results     []entry `json:"results"`
+	Hosts       int                    `json:"hosts"`
+	Up          int                    `json:"up"`
+	Down        []string               `json:"down"`
+	Ports       int                    `json:"ports"`
+	Scanned     int                    `json:"scanned"`
+	Closed      int                    `json:"closed"`
+	Filtered    int                    `json:"filtered"`
+	Elapsed     float64                `json:"elapsed"`
+	Interrupted bool                   `json:"interrupted,omitempty"`
+	Results     []entry                `json:"results"`
+	States      map[string][]portGroup `json:"states"`
 }
 
 // readResult reads a result list (possibly edited by the user) back.
@@ -134,12 +247,39 @@ func readResult(tbl *lua.LTable) summary {
 	}
 	s := summary{
 		Hosts:       int(num(tbl, "hosts")),
+		Up:          int(num(tbl, "up")),
+		Down:        []string{},
 		Ports:       int(num(tbl, "ports")),
 		Scanned:     int(num(tbl, "scanned")),
 		Closed:      int(num(tbl, "closed")),
+		Filtered:    int(num(tbl, "filtered")),
 		Elapsed:     num(tbl, "elapsed"),
 		Interrupted: lua.LVAsBool(tbl.RawGetString("interrupted")),
 		Results:     []entry{},
+		States:      map[string][]portGroup{},
+	}
+	if down, ok := tbl.RawGetString("down").(*lua.LTable); ok {
+		for i := 1; i <= down.Len(); i++ {
+			s.Down = append(s.Down, lua.LVAsString(down.RawGetInt(i)))
+		}
+	}
+	if states, ok := tbl.RawGetString("states").(*lua.LTable); ok {
+		states.ForEach(func(k, v lua.LValue) {
+			groups, ok := v.(*lua.LTable)
+			if !ok {
+				return
+			}
+			for i := 1; i <= groups.Len(); i++ {
+				g, ok := groups.RawGetInt(i).(*lua.LTable)
+				if !ok {
+					continue
+				}
+				s.States[lua.LVAsString(k)] = append(s.States[lua.LVAsString(k)], portGroup{
+					State: str(g, "state"), Reason: str(g, "reason"), Count: int(num(g, "count")),
+					Ports: str(g, "ports"), Listed: lua.LVAsBool(g.RawGetString("listed")),
+				})
+			}
+		})
 	}
 	for i := 1; i <= tbl.Len(); i++ {
 		t, ok := tbl.RawGetInt(i).(*lua.LTable)
@@ -148,7 +288,7 @@ func readResult(tbl *lua.LTable) summary {
 		}
 		s.Results = append(s.Results, entry{
 			Host: str(t, "host"), IP: str(t, "ip"), Port: int(num(t, "port")), Proto: str(t, "proto"),
-			State: str(t, "state"), Service: str(t, "service"), Banner: str(t, "banner"), RTT: num(t, "rtt"),
+			State: str(t, "state"), Reason: str(t, "reason"), Service: str(t, "service"), Banner: str(t, "banner"), RTT: num(t, "rtt"),
 		})
 	}
 	return s
@@ -185,58 +325,91 @@ func plural(n int, word string) string {
 	return strconv.Itoa(n) + " " + word + "s"
 }
 
-// renderTable draws the nmap-style table:
+// renderTable draws the nmap-style table, per host (headed "Host NAME
+// (IP)" when several were scanned):
 //
+//	Not shown: 3999 filtered tcp ports (no-response), 1000 closed tcp ports (conn-refused)
 //	PORT      STATE  SERVICE  BANNER
 //	22/tcp    open   ssh      SSH-2.0-OpenSSH_9.2
 //	8080/tcp  open   http-alt
-//	Not shown: 65533 closed ports
-//	Scanned 1 host, 65535 ports in 0.62 s: 2 open
+//	Scanned 1 host, 5000 ports in 1.62 s: 2 open, 1000 closed, 3999 filtered
 //
-// one block per host (headed "Host NAME (IP)") when several hosts were
-// scanned. "Not shown" counts the ports of the host that are not listed:
-// closed ones, or closed and filtered ones in an r:open() list.
+// "Not shown" counts, by state and reason (r.states), the ports of the
+// host that are not in the list.
 func renderTable(s summary) string {
 	var b strings.Builder
-	// Group by host, keeping the list's order.
 	type group struct {
 		name    string
+		ip      string
 		entries []entry
 	}
 	var groups []*group
-	byHost := map[string]*group{}
-	for _, e := range s.Results {
-		key := e.IP + "\x00" + e.Host
-		g := byHost[key]
+	byIP := map[string]*group{}
+	add := func(ip, name string) *group {
+		g := byIP[ip]
 		if g == nil {
-			name := e.IP
-			if e.Host != "" && e.Host != e.IP {
-				name = e.Host + " (" + e.IP + ")"
+			g = &group{name: ip, ip: ip}
+			if name != "" && name != ip {
+				g.name = name + " (" + ip + ")"
 			}
-			g = &group{name: name}
-			byHost[key] = g
+			byIP[ip] = g
 			groups = append(groups, g)
 		}
+		return g
+	}
+	for _, e := range s.Results {
+		g := add(e.IP, e.Host)
 		g.entries = append(g.entries, e)
 	}
-	complete := !s.Interrupted && s.Scanned == s.Hosts*s.Ports
-	notListed := s.Hosts*s.Ports - len(s.Results)
-	what := "closed ports"
-	if complete && notListed != s.Closed {
-		what = "closed or filtered ports" // an r:open() list
+	for _, ip := range slices.Sorted(maps.Keys(s.States)) {
+		add(ip, "")
+	}
+	slices.SortStableFunc(groups, func(a, c *group) int { return compareIP(a.ip, c.ip) })
+	proto := "tcp"
+	for _, e := range s.Results {
+		proto = e.Proto
 	}
 	hasBanner := false
 	for _, e := range s.Results {
-		if e.Banner != "" {
-			hasBanner = true
-		}
+		hasBanner = hasBanner || e.Banner != ""
 	}
 	for gi, g := range groups {
-		if s.Hosts > 1 {
+		if len(groups) > 1 || s.Hosts > 1 {
 			if gi > 0 {
 				b.WriteByte('\n')
 			}
 			fmt.Fprintf(&b, "Host %s\n", g.name)
+		}
+		shown := map[string]int{}
+		for _, e := range g.entries {
+			shown[e.State+"\x00"+e.Reason]++
+		}
+		var hidden []string
+		total := 0
+		for _, pg := range s.States[g.ip] {
+			total += pg.Count
+			if n := pg.Count - shown[pg.State+"\x00"+pg.Reason]; n > 0 {
+				what := fmt.Sprintf("%d %s %s %s", n, pg.State, proto, pluralWord(n, "port"))
+				if pg.Reason != "" {
+					what += " (" + pg.Reason + ")"
+				}
+				hidden = append(hidden, what)
+			}
+		}
+		if len(g.entries) == 0 && len(hidden) == 1 && len(s.States[g.ip]) == 1 {
+			pg := s.States[g.ip][0]
+			fmt.Fprintf(&b, "All %d scanned ports are %s", total, pg.State)
+			if pg.Reason != "" {
+				fmt.Fprintf(&b, " (%s)", pg.Reason)
+			}
+			b.WriteByte('\n')
+			continue
+		}
+		if len(hidden) > 0 {
+			fmt.Fprintf(&b, "Not shown: %s\n", strings.Join(hidden, ", "))
+		}
+		if len(g.entries) == 0 {
+			continue
 		}
 		rows := [][]string{{"PORT", "STATE", "SERVICE"}}
 		if hasBanner {
@@ -250,41 +423,64 @@ func renderTable(s summary) string {
 			rows = append(rows, row)
 		}
 		writeColumns(&b, rows)
-		if complete {
-			if n := s.Ports - len(g.entries); n > 0 {
-				fmt.Fprintf(&b, "Not shown: %s\n", notShown(n, what))
-			}
+	}
+	if n := len(s.Down); n > 0 {
+		if n <= 5 {
+			fmt.Fprintf(&b, "Down (no answer to discovery): %s\n", strings.Join(s.Down, ", "))
+		} else {
+			fmt.Fprintf(&b, "Down (no answer to discovery): %d hosts\n", n)
 		}
 	}
-	switch {
-	case len(groups) == 0 && complete && s.Hosts == 1:
-		fmt.Fprintf(&b, "All %d scanned ports are %s\n", s.Ports, strings.TrimSuffix(what, " ports"))
-	case len(groups) == 0 && complete:
-		fmt.Fprintf(&b, "No port listed on %s: all %d × %d are %s\n", plural(s.Hosts, "host"), s.Hosts, s.Ports, strings.TrimSuffix(what, " ports"))
-	case !complete && s.Closed > 0:
-		fmt.Fprintf(&b, "Not shown: %s\n", notShown(s.Closed, "closed ports"))
-	}
-	counts := map[string]int{}
+	open := 0
 	for _, e := range s.Results {
-		counts[e.State]++
-	}
-	var tally []string
-	for _, st := range []string{string(engine.Open), string(engine.Filtered), string(engine.OpenFiltered)} {
-		if counts[st] > 0 || st == string(engine.Open) {
-			tally = append(tally, fmt.Sprintf("%d %s", counts[st], st))
+		if e.State == string(engine.Open) {
+			open++
 		}
+	}
+	tally := []string{fmt.Sprintf("%d open", open)}
+	if s.Closed > 0 {
+		tally = append(tally, fmt.Sprintf("%d closed", s.Closed))
+	}
+	if s.Filtered > 0 {
+		tally = append(tally, fmt.Sprintf("%d filtered", s.Filtered))
+	}
+	hosts := plural(s.Hosts, "host")
+	if len(s.Down) > 0 {
+		hosts += fmt.Sprintf(" (%d up)", s.Hosts-len(s.Down))
 	}
 	ports := plural(s.Ports, "port")
 	if s.Hosts > 1 {
 		ports += " each"
 	}
-	if complete {
-		fmt.Fprintf(&b, "Scanned %s, %s in %.2f s: %s", plural(s.Hosts, "host"), ports, s.Elapsed, strings.Join(tally, ", "))
+	if !s.Interrupted {
+		fmt.Fprintf(&b, "Scanned %s, %s in %.2f s: %s", hosts, ports, s.Elapsed, strings.Join(tally, ", "))
 	} else {
 		fmt.Fprintf(&b, "Interrupted after %d of %d probes (%s, %s) in %.2f s: %s",
-			s.Scanned, s.Hosts*s.Ports, plural(s.Hosts, "host"), ports, s.Elapsed, strings.Join(tally, ", "))
+			s.Scanned, s.Hosts*s.Ports, hosts, ports, s.Elapsed, strings.Join(tally, ", "))
 	}
 	return b.String()
+}
+
+func pluralWord(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
+}
+
+// compareIP orders address strings as addresses (unparsable ones last).
+func compareIP(a, b string) int {
+	x, errx := netip.ParseAddr(a)
+	y, erry := netip.ParseAddr(b)
+	switch {
+	case errx != nil && erry != nil:
+		return strings.Compare(a, b)
+	case errx != nil:
+		return 1
+	case erry != nil:
+		return -1
+	}
+	return x.Compare(y)
 }
 
 // writeColumns writes rows as left-aligned columns two spaces apart, with
@@ -316,4 +512,80 @@ func truncate(s string, n int) string {
 		return string(r[:n-1]) + "…"
 	}
 	return s
+}
+
+// luaResultPort is r:port(n[, host]).
+func luaResultPort(L *lua.LState) int {
+	tbl := checkResult(L)
+	port := L.CheckInt(2)
+	host := L.OptString(3, "")
+	for i := 1; i <= tbl.Len(); i++ {
+		e, ok := tbl.RawGetInt(i).(*lua.LTable)
+		if !ok || int(lua.LVAsNumber(e.RawGetString("port"))) != port {
+			continue
+		}
+		if host == "" || lua.LVAsString(e.RawGetString("ip")) == host || lua.LVAsString(e.RawGetString("host")) == host {
+			L.Push(e)
+			return 1
+		}
+	}
+	states, ok := tbl.RawGetString("states").(*lua.LTable)
+	if !ok {
+		L.Push(lua.LNil)
+		return 1
+	}
+	var ips []string
+	states.ForEach(func(k, _ lua.LValue) { ips = append(ips, lua.LVAsString(k)) })
+	slices.SortFunc(ips, compareIP)
+	proto := "tcp"
+	if first, ok := tbl.RawGetInt(1).(*lua.LTable); ok {
+		proto = lua.LVAsString(first.RawGetString("proto"))
+	}
+	for _, ip := range ips {
+		if host != "" && host != ip {
+			continue
+		}
+		groups, _ := states.RawGetString(ip).(*lua.LTable)
+		for i := 1; groups != nil && i <= groups.Len(); i++ {
+			g, ok := groups.RawGetInt(i).(*lua.LTable)
+			if !ok || !inRanges(lua.LVAsString(g.RawGetString("ports")), port) {
+				continue
+			}
+			e := L.CreateTable(0, 6)
+			e.RawSetString("host", lua.LString(ip))
+			e.RawSetString("ip", lua.LString(ip))
+			e.RawSetString("port", lua.LNumber(port))
+			e.RawSetString("proto", lua.LString(proto))
+			e.RawSetString("state", g.RawGetString("state"))
+			e.RawSetString("reason", g.RawGetString("reason"))
+			L.Push(e)
+			return 1
+		}
+		if host == "" {
+			break // the first host only, unless one is named
+		}
+	}
+	L.Push(lua.LNil)
+	return 1
+}
+
+// inRanges reports whether port is in "1-21,23,25-79".
+func inRanges(ranges string, port int) bool {
+	for item := range strings.SplitSeq(ranges, ",") {
+		a, b, isRange := strings.Cut(item, "-")
+		lo, err := strconv.Atoi(a)
+		if err != nil {
+			continue
+		}
+		hi := lo
+		if isRange {
+			if hi, err = strconv.Atoi(b); err != nil {
+				continue
+			}
+		}
+		if port >= lo && port <= hi {
+			return true
+		}
+	}
+	return false
 }

@@ -221,6 +221,11 @@ func TestLuaMisuse(t *testing.T) {
 		{`net.scan("127.0.0.1", CLOSED, {timeout = "1"})`, "timeout must be"},
 		{`net.scan("127.0.0.1", CLOSED, {concurrency = 0})`, "concurrency must be"},
 		{`net.scan("127.0.0.1", CLOSED, {rate = 0})`, "rate must be"},
+		{`net.scan("127.0.0.1", CLOSED, {rate = -5})`, "rate must be"},
+		{`net.scan("127.0.0.1", CLOSED, {timing = 6})`, "timing template must be 0-5"},
+		{`net.scan("127.0.0.1", CLOSED, {timing = -1})`, "timing template must be 0-5"},
+		{`net.scan("127.0.0.1", CLOSED, {timing = 2.5})`, "timing must be a template number"},
+		{`net.scan("127.0.0.1", CLOSED, {skip_discovery = 1})`, "skip_discovery must be true or false"},
 		{`net.scan("127.0.0.1", CLOSED, {retries = -1})`, "retries must be"},
 		{`net.scan("127.0.0.1", CLOSED, {banner = "yes"})`, "banner must be"},
 		{`net.scan("127.0.0.1", CLOSED, {banner = {size = 3}})`, `unknown banner option "size"`},
@@ -290,7 +295,7 @@ func TestLuaScopeRefusal(t *testing.T) {
 	// Explicit permission: the scan proceeds (against fake sockets).
 	vs := e.run(t, `local r = net.scan("203.0.113.8", {53, 443}, {i_have_permission = true, retries = 0})
 		return r.scanned, r.closed, #r`)
-	if fmt.Sprint(vs) != "[2 2 0]" || f.calls.Load() == 0 {
+	if fmt.Sprint(vs) != "[2 2 2]" || f.calls.Load() == 0 {
 		t.Errorf("with i_have_permission: %v, %d sockets", vs, f.calls.Load())
 	}
 
@@ -335,56 +340,52 @@ func TestLuaScanResult(t *testing.T) {
 		local n = 0
 		for i, res in ipairs(r) do n = n + 1 end
 		return r, tostring(r), r:json(), #r, n, r.closed, r.hosts, r.ports, r.scanned, r.elapsed, r.interrupted`)
-	if got := fmt.Sprint(vs[3:9]); got != "[3 3 2 1 5 5]" {
-		t.Errorf("#r, ipairs, closed, hosts, ports, scanned = %s, want [3 3 2 1 5 5]", got)
+	if got := fmt.Sprint(vs[3:9]); got != "[5 5 2 1 5 5]" {
+		t.Errorf("#r, ipairs, closed, hosts, ports, scanned = %s, want [5 5 2 1 5 5]", got)
 	}
-	if el := float64(vs[9].(lua.LNumber)); el <= 0 || el > 5 || vs[10] != lua.LNil {
+	if el := float64(vs[9].(lua.LNumber)); el <= 0 || vs[10] != lua.LNil {
 		t.Errorf("elapsed %v interrupted %v", vs[9], vs[10])
 	}
 
-	// The JSON round trip.
+	// The JSON round trip: every port listed (both states have few ports).
 	var s summary
 	if err := json.Unmarshal([]byte(vs[2].String()), &s); err != nil {
 		t.Fatalf("json: %v\n%s", err, vs[2])
 	}
 	open := []int{silent1, silent2, talker}
 	slices.Sort(open)
-	if s.Hosts != 1 || s.Ports != 5 || s.Scanned != 5 || s.Closed != 2 || len(s.Results) != 3 {
+	all := slices.Sorted(slices.Values(ports))
+	if s.Hosts != 1 || s.Ports != 5 || s.Scanned != 5 || s.Closed != 2 || len(s.Results) != 5 || len(s.States["127.0.0.1"]) != 2 {
 		t.Fatalf("json summary %+v", s)
 	}
 	for i, r := range s.Results {
-		wantBanner := ""
+		wantState, wantReason, wantBanner := "closed", "conn-refused", ""
+		if slices.Contains(open, r.Port) {
+			wantState, wantReason = "open", "syn-ack"
+		}
 		if r.Port == talker {
 			wantBanner = "SSH-2.0-socklab_test"
 		}
-		if r.Host != "127.0.0.1" || r.IP != "127.0.0.1" || r.Port != open[i] || r.Proto != "tcp" || r.State != "open" ||
-			r.Banner != wantBanner || r.Service != "" || r.RTT <= 0 || r.RTT > 1 {
+		if r.Host != "127.0.0.1" || r.IP != "127.0.0.1" || r.Port != all[i] || r.Proto != "tcp" || r.State != wantState ||
+			r.Reason != wantReason || r.Banner != wantBanner || r.Service != "" || r.RTT <= 0 {
 			t.Errorf("json result %d: %+v", i, r)
 		}
 	}
-	// The Lua entries hold the same.
-	e.rt.Do(func(L *lua.LState) {
-		r := vs[0].(*lua.LTable)
-		for i := 1; i <= r.Len(); i++ {
-			ent := r.RawGetInt(i).(*lua.LTable)
-			if int(lua.LVAsNumber(ent.RawGetString("port"))) != open[i-1] || lua.LVAsString(ent.RawGetString("state")) != "open" ||
-				lua.LVAsString(ent.RawGetString("host")) != "127.0.0.1" {
-				t.Errorf("entry %d: port %v state %v", i, ent.RawGetString("port"), ent.RawGetString("state"))
-			}
-		}
-	})
 
-	// The nmap-style table.
+	// The nmap-style table lists both states (few ports each).
 	var rows []string
-	for _, p := range open {
-		row := fmt.Sprintf("%d/tcp  open", p)
-		if p == talker {
-			row += "            SSH-2.0-socklab_test"
+	for _, p := range all {
+		row := fmt.Sprintf("%d/tcp  closed", p)
+		if slices.Contains(open, p) {
+			row = fmt.Sprintf("%d/tcp  open  ", p)
 		}
-		rows = append(rows, row)
+		if p == talker {
+			row = fmt.Sprintf("%d/tcp  open%sSSH-2.0-socklab_test", p, strings.Repeat(" ", 13))
+		}
+		rows = append(rows, strings.TrimRight(row, " "))
 	}
-	want := "PORT       STATE  SERVICE  BANNER\n" + strings.Join(rows, "\n") +
-		"\nNot shown: 2 closed ports\nScanned 1 host, 5 ports in ELAPSED s: 3 open"
+	want := "PORT       STATE   SERVICE  BANNER\n" + strings.Join(rows, "\n") +
+		"\nScanned 1 host, 5 ports in ELAPSED s: 3 open, 2 closed"
 	got := regexp.MustCompile(`in \d+\.\d\d s`).ReplaceAllString(vs[1].String(), "in ELAPSED s")
 	if got != want {
 		t.Errorf("tostring:\n%s\nwant:\n%s", got, want)
@@ -397,56 +398,57 @@ func TestLuaScanResult(t *testing.T) {
 		t.Errorf("print(r) = %q", printed)
 	}
 
-	// :open() drops what is not open; the table says so. Edit the list as a
-	// user may: mark one entry filtered.
-	vs = e.run(t, `R[1].state = "filtered"
-		local o = R:open()
-		return #o, o[1].port, tostring(o), tostring(R), o.closed, o:json()`)
-	if int(vs[0].(lua.LNumber)) != 2 || int(vs[1].(lua.LNumber)) != open[1] {
-		t.Errorf(":open() = %v entries, first port %v", vs[0], vs[1])
+	// :open() drops what is not open; the table says what is not shown.
+	// r:port finds any port.
+	e.setInts("CLOSED", closed...)
+	vs = e.run(t, `local o = R:open()
+		return #o, tostring(o), R:port(CLOSED[1]).state, R:port(CLOSED[1]).reason, R:port(1) == nil, o:port(CLOSED[2]).state`)
+	if got := fmt.Sprintln(vs[0], vs[2], vs[3], vs[4], vs[5]); got != "3 closed conn-refused true closed\n" {
+		t.Errorf(":open() and :port(): %v", vs)
 	}
-	if s := vs[2].String(); !strings.Contains(s, "Not shown: 3 closed or filtered ports\n") || !strings.HasSuffix(s, ": 2 open") ||
-		strings.Contains(s, "filtered  ") {
+	if s := vs[1].String(); !strings.HasPrefix(s, "Not shown: 2 closed tcp ports (conn-refused)\nPORT") || !strings.HasSuffix(s, ": 3 open, 2 closed") {
 		t.Errorf("tostring(r:open()):\n%s", s)
-	}
-	if s := vs[3].String(); !strings.Contains(s, fmt.Sprintf("%d/tcp  filtered", open[0])) || !strings.HasSuffix(s, ": 2 open, 1 filtered") {
-		t.Errorf("tostring(r) with a filtered entry:\n%s", s)
-	}
-	if json.Unmarshal([]byte(vs[5].String()), &s) != nil || len(s.Results) != 2 || s.Closed != 2 {
-		t.Errorf("o:json() = %s", vs[5])
 	}
 }
 
 func TestRenderTableHosts(t *testing.T) {
 	t.Parallel()
-	s := summary{Hosts: 3, Ports: 100, Scanned: 300, Closed: 296, Elapsed: 1.234, Results: []entry{
-		{Host: "a.lan", IP: "10.0.0.1", Port: 22, Proto: "tcp", State: "open", Service: "ssh"},
-		{Host: "a.lan", IP: "10.0.0.1", Port: 8080, Proto: "tcp", State: "filtered", Service: "http-alt"},
-		{Host: "10.0.0.2", IP: "10.0.0.2", Port: 80, Proto: "tcp", State: "open", Service: "http"},
-		{Host: "10.0.0.2", IP: "10.0.0.2", Port: 443, Proto: "tcp", State: "open", Service: "https"},
-	}}
+	s := summary{Hosts: 3, Ports: 100, Scanned: 300, Closed: 296, Filtered: 1, Elapsed: 1.234, Down: []string{"10.0.0.3"},
+		Results: []entry{
+			{Host: "a.lan", IP: "10.0.0.1", Port: 22, Proto: "tcp", State: "open", Service: "ssh"},
+			{Host: "a.lan", IP: "10.0.0.1", Port: 8080, Proto: "tcp", State: "filtered", Reason: "no-response", Service: "http-alt"},
+			{Host: "10.0.0.2", IP: "10.0.0.2", Port: 80, Proto: "tcp", State: "open", Service: "http"},
+			{Host: "10.0.0.2", IP: "10.0.0.2", Port: 443, Proto: "tcp", State: "open", Service: "https"},
+		},
+		States: map[string][]portGroup{
+			"10.0.0.1": {{State: "closed", Reason: "conn-refused", Count: 98}, {State: "open", Count: 1}, {State: "filtered", Reason: "no-response", Count: 1}},
+			"10.0.0.2": {{State: "closed", Reason: "conn-refused", Count: 98}, {State: "open", Count: 2}},
+		}}
 	want := `Host a.lan (10.0.0.1)
+Not shown: 98 closed tcp ports (conn-refused)
 PORT      STATE     SERVICE
 22/tcp    open      ssh
 8080/tcp  filtered  http-alt
-Not shown: 98 closed ports
 
 Host 10.0.0.2
+Not shown: 98 closed tcp ports (conn-refused)
 PORT     STATE  SERVICE
 80/tcp   open   http
 443/tcp  open   https
-Not shown: 98 closed ports
-Scanned 3 hosts, 100 ports each in 1.23 s: 3 open, 1 filtered`
+Down (no answer to discovery): 10.0.0.3
+Scanned 3 hosts (2 up), 100 ports each in 1.23 s: 3 open, 296 closed, 1 filtered`
 	if got := renderTable(s); got != want {
 		t.Errorf("got:\n%s\nwant:\n%s", got, want)
 	}
-	empty := renderTable(summary{Hosts: 1, Ports: 65535, Scanned: 65535, Closed: 65535, Elapsed: 0.5})
-	if empty != "All 65535 scanned ports are closed\nScanned 1 host, 65535 ports in 0.50 s: 0 open" {
+	empty := renderTable(summary{Hosts: 1, Ports: 65535, Scanned: 65535, Closed: 65535, Elapsed: 0.5,
+		States: map[string][]portGroup{"127.0.0.1": {{State: "closed", Reason: "conn-refused", Count: 65535}}}})
+	if empty != "All 65535 scanned ports are closed (conn-refused)\nScanned 1 host, 65535 ports in 0.50 s: 0 open, 65535 closed" {
 		t.Errorf("empty: %q", empty)
 	}
 	cut := renderTable(summary{Hosts: 1, Ports: 65535, Scanned: 1000, Closed: 999, Elapsed: 0.05, Interrupted: true,
-		Results: []entry{{Host: "127.0.0.1", IP: "127.0.0.1", Port: 22, Proto: "tcp", State: "open", Banner: strings.Repeat("x", 100)}}})
-	if !strings.Contains(cut, "Not shown: 999 closed ports\nInterrupted after 1000 of 65535 probes") ||
+		Results: []entry{{Host: "127.0.0.1", IP: "127.0.0.1", Port: 22, Proto: "tcp", State: "open", Banner: strings.Repeat("x", 100)}},
+		States:  map[string][]portGroup{"127.0.0.1": {{State: "closed", Reason: "conn-refused", Count: 999}, {State: "open", Count: 1}}}})
+	if !strings.Contains(cut, "Not shown: 999 closed tcp ports (conn-refused)\nPORT") || !strings.Contains(cut, "Interrupted after 1000 of 65535 probes") ||
 		!strings.Contains(cut, strings.Repeat("x", 59)+"…") {
 		t.Errorf("interrupted:\n%s", cut)
 	}
@@ -477,8 +479,8 @@ func TestLuaOnResult(t *testing.T) { // not parallel: it counts the process's de
 	want := []int{a, b, c}
 	slices.Sort(want)
 	wantSeen := strings.Trim(strings.ReplaceAll(fmt.Sprint(want), " ", ","), "[]")
-	if got := fmt.Sprint(vs); got != fmt.Sprintf("[3 %s 0,0,0 3]", wantSeen) {
-		t.Errorf("calls, seen, tasks during, #r = %s, want [3 %s 0,0,0 3]", got, wantSeen)
+	if got := fmt.Sprint(vs); got != fmt.Sprintf("[3 %s 0,0,0 6]", wantSeen) {
+		t.Errorf("calls, seen, tasks during, #r = %s, want [3 %s 0,0,0 6]", got, wantSeen)
 	}
 
 	// An error in the callback: raised (string errors prefixed, other values
@@ -565,8 +567,9 @@ func TestLuaScanUDP(t *testing.T) {
 	e := newLua(t)
 	e.setInts("PORTS", udpPort, closedPort)
 	vs := e.run(t, `local r = net.scan("127.0.0.1", PORTS, {udp = true, timeout = 0.3})
-		return #r, r[1].port, r[1].proto, r[1].state, r.closed, tostring(r)`)
-	if got := fmt.Sprint(vs[:5]); got != fmt.Sprintf("[1 %d udp open 1]", udpPort) {
+		local o = r:open()
+		return #o, o[1].port, o[1].proto, r:port(PORTS[2]).state .. "/" .. r:port(PORTS[2]).reason, r.closed, tostring(r)`)
+	if got := fmt.Sprint(vs[:5]); got != fmt.Sprintf("[1 %d udp closed/port-unreach 1]", udpPort) {
 		t.Errorf("udp scan: %s\n%s", got, vs[5])
 	}
 	if !strings.Contains(vs[5].String(), strconv.Itoa(udpPort)+"/udp  open") {

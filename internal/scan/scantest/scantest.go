@@ -226,6 +226,26 @@ func (l *Listeners) Close() {
 // or nft if iptables does not work there.
 func Firewall(tb testing.TB, rules ...[]string) {
 	tb.Helper()
+	FirewallChain(tb, "INPUT", rules...)
+}
+
+// FirewallChain is Firewall for another chain (iptables only: "OUTPUT"
+// rules with matches nft's translation here does not know skip the test
+// when iptables is missing).
+func FirewallChain(tb testing.TB, chain string, rules ...[]string) {
+	tb.Helper()
+	if chain != "INPUT" {
+		ipt, err := exec.LookPath("iptables")
+		if err != nil {
+			SkipOrFail(tb, "needs iptables (Debian package iptables)")
+		}
+		for _, r := range rules {
+			if out, err := exec.Command(ipt, append([]string{"-A", chain}, r...)...).CombinedOutput(); err != nil {
+				SkipOrFail(tb, "iptables -A %s %v: %v %s", chain, r, err, out)
+			}
+		}
+		return
+	}
 	ipt, err := exec.LookPath("iptables")
 	useNft := err != nil
 	if !useNft {

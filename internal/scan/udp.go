@@ -1,0 +1,78 @@
+package scan
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// udpTimeout is how long a UDP probe waits when Options.Timeout is unset:
+// UDP answers are not timed adaptively (a silent port is the common case).
+const udpTimeout = time.Second
+
+// probeUDP decides one UDP port: a datagram per try on one connected
+// socket (a late reply to an earlier try still counts), 1 + retries tries
+// (Options.Retries, default 1). A non-nil error ends the scan.
+func (e *engine) probeUDP(ctx context.Context, p *prober, j job) error {
+	res := e.newResult(j)
+	retries := e.opts.Retries
+	if retries == 0 {
+		retries = 1
+	}
+	retries = max(retries, 0)
+	timeout := e.opts.Timeout
+	if timeout <= 0 {
+		timeout = udpTimeout
+	}
+	tries, selfs := 0, 0
+	var backoff, waited time.Duration
+	for {
+		if e.limiter != nil && !e.limiter.wait(ctx) {
+			p.closeUDP()
+			return nil
+		}
+		e.probes.Add(1)
+		o, banner, rtt, err := p.probeUDP(ctx, res.IP, res.Port, tries > 0, timeout)
+		if err != nil {
+			p.closeUDP()
+			return fmt.Errorf("scan %s port %d/udp: %w", res.IP, res.Port, err)
+		}
+		if o != outResource {
+			backoff, waited = 0, 0
+		}
+		switch o {
+		case outOpen:
+			res.State, res.Reason, res.Banner, res.RTT = Open, ReasonUDPResponse, banner, rtt
+		case outClosed:
+			res.State, res.Reason, res.RTT = Closed, ReasonPortUnreach, rtt
+		case outFiltered:
+			res.State, res.Reason, res.RTT = Filtered, unreachReason(p.lastUnreach), rtt
+		case outSilent, outTimeout:
+			if tries < retries {
+				tries++
+				continue
+			}
+			p.closeUDP()
+			res.State, res.Reason, res.RTT = OpenFiltered, ReasonNoResponse, rtt
+		case outSelf:
+			if selfs++; selfs >= maxSelfConnects {
+				res.State, res.Reason, res.RTT = Closed, ReasonPortUnreach, rtt
+				break
+			}
+			continue
+		case outResource:
+			if !e.backoff(ctx, p, res, &backoff, &waited) {
+				return nil
+			}
+			continue
+		case outCanceled:
+			p.closeUDP()
+			return nil
+		default:
+			p.closeUDP()
+			return fmt.Errorf("scan %s port %d/udp: %w", res.IP, res.Port, p.lastErr)
+		}
+		e.decide(j, res, false)
+		return nil
+	}
+}
