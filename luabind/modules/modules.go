@@ -6,4 +6,5 @@ import (
 	_ "socklab/luabind/ipaddress"
 	_ "socklab/luabind/scan"
 	_ "socklab/luabind/socket"
+	_ "socklab/luabind/urlparse"
 )
