@@ -1,9 +1,14 @@
 #!/usr/bin/env socklab
 -- socklab: selfcheck
--- Lesson 3: IPv4 or IPv6, public or private? As in Python:
+-- IPv4 or IPv6, public or private? The tutorials' addresses, asked as
+-- Python's ipaddress module asks them. No packet is sent.
+-- Run: socklab scripts/addresses.lua
+--
+-- The Python original:
 --   import ipaddress
---   ipaddress.ip_address("192.168.0.104").is_private
--- ipaddress.explain(x) says why, naming the registry range.
+--   ip = ipaddress.ip_address("192.168.0.104")
+--   print(ip.version, ip.is_private, ip.is_global)
+-- ipaddress.explain(x), new in socklab, says why, naming the registry range.
 
 for _, text in ipairs({"192.168.0.104", "18.25.15.99", "192.168.1.7", "127.0.0.1", "100.64.0.1", "::1", "2001:db8::7"}) do
   local a = ipaddress.ip_address(text)
