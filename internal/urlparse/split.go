@@ -49,18 +49,29 @@ func isASCIILetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <
 // clean strips leading C0 controls and spaces (WHATWG) and deletes every
 // tab, CR and LF, as Python does before splitting.
 func clean(s string, both bool) string {
-	s = strings.TrimLeft(s, c0OrSpace)
-	if both {
-		s = strings.TrimRight(s, c0OrSpace)
+	for len(s) > 0 && s[0] <= ' ' {
+		s = s[1:]
 	}
-	if strings.ContainsAny(s, "\t\r\n") {
-		s = strings.NewReplacer("\t", "", "\r", "", "\n", "").Replace(s)
+	for both && len(s) > 0 && s[len(s)-1] <= ' ' {
+		s = s[:len(s)-1]
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == '\t' || c == '\r' || c == '\n' {
+			return dropTabsAndNewlines(s)
+		}
 	}
 	return s
 }
 
-const c0OrSpace = "\x00\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f" +
-	"\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f "
+func dropTabsAndNewlines(s string) string {
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c != '\t' && c != '\r' && c != '\n' {
+			b = append(b, c)
+		}
+	}
+	return string(b)
+}
 
 // splitNetloc returns the authority after "//" up to the first / ? or #,
 // and the rest.

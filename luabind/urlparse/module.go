@@ -126,7 +126,7 @@ func luaURLDefrag(L *lua.LState) int {
 	if err != nil {
 		raiseErr(L, err)
 	}
-	L.Push(runtime.NewUserData(L, resultType, &result{"DefragResult", defragNames, []string{u, f}}))
+	L.Push(runtime.NewUserData(L, resultType, newResult("DefragResult", defragNames, u, f)))
 	return 1
 }
 

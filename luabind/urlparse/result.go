@@ -18,7 +18,15 @@ import (
 type result struct {
 	kind   string   // "ParseResult", "SplitResult", "DefragResult"
 	names  []string // field names in order
-	values []string
+	values []string // len(names) strings, in store
+	store  [6]string
+}
+
+func newResult(kind string, names []string, values ...string) *result {
+	r := &result{kind: kind, names: names}
+	copy(r.store[:], values)
+	r.values = r.store[:len(names)]
+	return r
 }
 
 var (
@@ -28,11 +36,11 @@ var (
 )
 
 func fromParse(p urlparse.ParseResult) *result {
-	return &result{"ParseResult", parseNames, []string{p.Scheme, p.Netloc, p.Path, p.Params, p.Query, p.Fragment}}
+	return newResult("ParseResult", parseNames, p.Scheme, p.Netloc, p.Path, p.Params, p.Query, p.Fragment)
 }
 
 func fromSplit(s urlparse.SplitResult) *result {
-	return &result{"SplitResult", splitNames, []string{s.Scheme, s.Netloc, s.Path, s.Query, s.Fragment}}
+	return newResult("SplitResult", splitNames, s.Scheme, s.Netloc, s.Path, s.Query, s.Fragment)
 }
 
 func (r *result) field(name string) (string, bool) {
@@ -127,7 +135,7 @@ func resultAt(L *lua.LState) int {
 func luaReplace(L *lua.LState) int {
 	r := checkResult(L)
 	changes := L.CheckTable(2)
-	out := &result{r.kind, r.names, append([]string(nil), r.values...)}
+	out := newResult(r.kind, r.names, r.values...)
 	changes.ForEach(func(k, v lua.LValue) {
 		name := lua.LVAsString(k)
 		for i, n := range r.names {
