@@ -16,7 +16,14 @@ var startTime = time.Now()
 // sleep, help, and the replacements for print, io.write, pcall, xpcall and
 // os.exit.
 func (rt *Runtime) installBuiltins() {
-	rt.load(&Module{
+	rt.load(builtins(rt))
+	rt.installLibraryOverrides()
+}
+
+// builtins is the module of socklab's globals, made fresh for each runtime
+// (its functions are bound to rt).
+func builtins(rt *Runtime) *Module {
+	m := &Module{
 		Name: "",
 		Doc:  "socklab's globals",
 		Funcs: []Function{
@@ -33,7 +40,22 @@ func (rt *Runtime) installBuiltins() {
 			{Name: "xpcall", Args: "(f, handler)", Doc: "Like pcall, with an error handler. An error is passed through handler (e.g. debug.traceback) before it is returned.", Fn: baseXpcall},
 		},
 		Types: []*Type{taskType, chanType},
-	})
+	}
+	for i := range m.Funcs {
+		m.Funcs[i].module = m.Name // a fresh module: only its types are shared
+	}
+	return m
+}
+
+// The builtin types are shared by every runtime: named once.
+func init() {
+	prepareType(taskType)
+	prepareType(chanType)
+}
+
+// installLibraryOverrides replaces io.write and os.exit in Lua's own
+// library tables.
+func (rt *Runtime) installLibraryOverrides() {
 	L := rt.L
 	io := L.GetGlobal("io").(*lua.LTable)
 	rt.bindInto(io, "io", Function{Name: "write", Args: "(...)", Doc: "Writes strings and numbers to the output without separators or newline.", Fn: rt.ioWrite})
