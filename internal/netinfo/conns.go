@@ -12,19 +12,19 @@ import (
 
 // Conn is one open socket as `ss -tuxanp` shows it.
 type Conn struct {
-	Netid  string // ss's column: "tcp", "udp", "u_str", "u_dgr", "u_seq"
-	Family string // "inet", "inet6" or "unix"
-	State  string // ss's names: LISTEN, ESTAB, UNCONN, TIME-WAIT, SYN-SENT, …
-	RecvQ  int
-	SendQ  int
-	Local  netip.AddrPort // inet sockets
-	Remote netip.AddrPort // inet sockets; 0.0.0.0:0 or [::]:0 when unconnected
-	Path   string         // UNIX sockets: the bound name ("@name" when abstract); "" when unbound
-	Peer   uint32         // UNIX sockets: the peer's inode; 0 when none
-	UID    int            // -1 for UNIX sockets (sock_diag does not report it)
-	Inode  uint32
-	PID    int    // the owning process; 0 when unknown (another user's, without root)
-	FD     int    // the descriptor number in PID; -1 when unknown
+	Netid   string // ss's column: "tcp", "udp", "u_str", "u_dgr", "u_seq"
+	Family  string // "inet", "inet6" or "unix"
+	State   string // ss's names: LISTEN, ESTAB, UNCONN, TIME-WAIT, SYN-SENT, …
+	RecvQ   int
+	SendQ   int
+	Local   netip.AddrPort // inet sockets
+	Remote  netip.AddrPort // inet sockets; 0.0.0.0:0 or [::]:0 when unconnected
+	Path    string         // UNIX sockets: the bound name ("@name" when abstract); "" when unbound
+	Peer    uint32         // UNIX sockets: the peer's inode; 0 when none
+	UID     int            // -1 for UNIX sockets (sock_diag does not report it)
+	Inode   uint32
+	PID     int    // the owning process; 0 when unknown (another user's, without root)
+	FD      int    // the descriptor number in PID; -1 when unknown
 	Program string // the owner's comm; "" when unknown
 }
 
@@ -170,4 +170,3 @@ func diagAddr(ip []byte, family uint8) netip.Addr {
 	}
 	return a
 }
-

@@ -126,6 +126,7 @@ func tostringAddr(L *lua.LState) int {
 func tostringRoute(L *lua.LState) int {
 	return tostringWith(L, func(v any) string { x, _ := v.(engine.Route); return x.String() })
 }
+
 // Connection tables share one metatable (a list can hold 10,000 of them),
 // so they print from their own fields.
 func tostringConns(L *lua.LState) int {
