@@ -207,6 +207,9 @@ func taskJoin(L *lua.LState) int {
 	if !t.Wait(L, OptTimeout(L, 2)) {
 		return Fail(L, ErrTimeout)
 	}
+	if _, err := t.Result(); err != nil && !isInterrupted(err) && !messageReceived(L) {
+		raiseDropped(L, taskFailure(t, err))
+	}
 	return pushResults(L, t)
 }
 
@@ -246,6 +249,7 @@ func luaJoinAll(L *lua.LState) int {
 		deadline = time.Now().Add(timeout)
 	}
 	out := L.NewTable()
+	var failures []string
 	for i := 1; i <= list.Len(); i++ {
 		t, ok := list.RawGetInt(i).(*lua.LUserData)
 		task, isTask := (*Task)(nil), false
@@ -264,6 +268,9 @@ func luaJoinAll(L *lua.LState) int {
 			entry.Append(lua.LNil)
 			entry.Append(lua.LString("timed out"))
 		} else {
+			if _, err := task.Result(); err != nil && !isInterrupted(err) {
+				failures = append(failures, taskFailure(task, err))
+			}
 			top := L.GetTop()
 			n := pushResults(L, task)
 			for j := 1; j <= n; j++ {
@@ -273,6 +280,7 @@ func luaJoinAll(L *lua.LState) int {
 		}
 		out.Append(entry)
 	}
+	joinAllDropped(L, failures)
 	L.Push(out)
 	return 1
 }

@@ -228,7 +228,7 @@ func TestResourcesAreClosedWithTheirTask(t *testing.T) {
 		check(t, 0)
 	})
 	t.Run("a failed task's resources close", func(t *testing.T) {
-		mustExec(t, rt, `spawn(function() local r = testmod.open() error("x") end):join()`)
+		mustExec(t, rt, `local _, err = spawn(function() local r = testmod.open() error("x") end):join()`)
 		check(t, 0)
 	})
 	t.Run("a returned resource moves to the joiner", func(t *testing.T) {
