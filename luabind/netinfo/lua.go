@@ -11,6 +11,7 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	engine "socklab/internal/netinfo"
+	"socklab/luabind/ipaddress"
 	"socklab/luabind/pyerr"
 	"socklab/luabind/runtime"
 )
@@ -34,7 +35,7 @@ func init() {
 			{Name: "interfaces", Args: "()", Fn: luaInterfaces,
 				Doc: "Returns the list of network interfaces, as `ip a` shows them (print it to see the same text). Each entry is " +
 					"{index, name, flags = {\"UP\", \"LOWER_UP\", …}, up, mtu, state, link_type, mac, broadcast, qlen, link, master, addrs}; " +
-					"each address is {family = \"inet\"|\"inet6\", address, prefixlen, prefix = \"10.0.0.1/24\", ip, broadcast, peer, scope, label, flags, dynamic, valid_lft, preferred_lft} " +
+					"each address is {family = \"inet\"|\"inet6\", address, prefixlen, prefix = \"10.0.0.1/24\", ip (an ipaddress interface: a.ip.is_private, a.ip.network), broadcast, peer, scope, label, flags, dynamic, valid_lft, preferred_lft} " +
 					"(lifetimes in seconds, math.huge for forever)."},
 			{Name: "interface", Args: "(name)", Fn: luaInterface,
 				Doc: "Returns one interface by name (see net.interfaces), or nil and a message when there is no such interface."},
@@ -252,6 +253,7 @@ func addrTable(L *lua.LState, a engine.Addr) *lua.LTable {
 	t.RawSetString("prefixlen", lua.LNumber(a.Prefix.Bits()))
 	t.RawSetString("prefix", lua.LString(a.Prefix.String()))
 	t.RawSetString("ip", addressValue(L, a.Prefix))
+	L.Pop(1)
 	setAddr(t, "broadcast", a.Broadcast)
 	if a.Peer.IsValid() {
 		t.RawSetString("peer", lua.LString(a.Peer.String()))
@@ -265,11 +267,12 @@ func addrTable(L *lua.LState, a engine.Addr) *lua.LTable {
 	return t
 }
 
-// addressValue is an address's `ip` field: the address with its prefix
-// length as a string ("10.0.0.1/24") until the ipaddress module offers its
-// interface values to Go.
+// addressValue is an address's `ip` field: an ipaddress interface value
+// (IPv4Interface or IPv6Interface), so that a.ip.is_private, a.ip.network
+// and a.ip.ip work as in Python.
 func addressValue(L *lua.LState, p netip.Prefix) lua.LValue {
-	return lua.LString(p.String())
+	ipaddress.PushInterface(L, p)
+	return L.Get(-1)
 }
 
 // ---- routes ----

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"socklab/internal/nstest"
+	_ "socklab/luabind/ipaddress"
 	"socklab/luabind/runtime/runtimetest"
 	_ "socklab/luabind/socket"
 )
@@ -30,6 +31,9 @@ for _, a in ipairs(a0.addrs) do found[a.prefix] = a end
 assert(found["10.7.0.1/24"].family == "inet" and found["10.7.0.1/24"].scope == "global")
 assert(found["10.7.0.1/24"].broadcast == nil and found["10.7.0.1/24"].valid_lft == math.huge)
 assert(found["fd00:7::1/64"].prefixlen == 64)
+local ip = found["10.7.0.1/24"].ip
+assert(ip.is_private and tostring(ip.network) == "10.7.0.0/24" and tostring(ip.ip) == "10.7.0.1", tostring(ip))
+assert(net.interface("lo").addrs[1].ip.is_loopback)
 print(tostring(ifs))
 local nothing, msg = net.interface("nope0")
 assert(nothing == nil and msg:find("no such interface"), msg)
