@@ -1,31 +1,40 @@
 #!/usr/bin/env socklab
--- socklab: selfcheck
--- IPv4 or IPv6, public or private? The tutorials' addresses, asked as
--- Python's ipaddress module asks them. No packet is sent.
+-- socklab: selfcheck netns
+-- Lesson 5: IP addresses. IPv4 against IPv6, private against public (global),
+-- loopback and link-local, as Python's ipaddress module answers, with the
+-- range that makes each one so; then this machine's own interfaces and
+-- addresses, as `ip a` (ipconfig, ifconfig) shows them. No packet is sent.
 -- Run: socklab scripts/addresses.lua
 --
--- The Python original:
---   import ipaddress
---   ip = ipaddress.ip_address("192.168.0.104")
---   print(ip.version, ip.is_private, ip.is_global)
--- ipaddress.explain(x), new in socklab, says why, naming the registry range.
+-- Python                                       socklab
+-- a = ipaddress.ip_address("192.168.0.104")    local a = ipaddress.ip_address("192.168.0.104")
+-- a.version, a.is_private, a.is_global         a.version, a.is_private, a.is_global
+-- a.is_loopback, a.is_link_local               a.is_loopback, a.is_link_local
+-- (socklab's own, for learners)                ipaddress.explain(a): what it is, and why
+-- psutil.net_if_addrs(), or `ip a` in a shell  net.interfaces()
 
-for _, text in ipairs({"192.168.0.104", "18.25.15.99", "192.168.1.7", "127.0.0.1", "100.64.0.1", "::1", "2001:db8::7"}) do
+local addresses = {"192.168.0.104", "18.25.15.99", "192.168.1.7", "172.17.0.1",
+                   "127.0.0.1", "::1", "fe80::1", "142.250.183.238"}
+
+local row = "%-16s %-8s %-8s %-7s %-9s %s"
+print(row:format("address", "version", "private", "global", "loopback", "link-local"))
+for _, text in ipairs(addresses) do
   local a = ipaddress.ip_address(text)
-  print(("%-14s v%d  private=%-5s global=%s"):format(tostring(a), a.version, tostring(a.is_private), tostring(a.is_global)))
-  print("  " .. ipaddress.explain(a))
+  print(row:format(tostring(a), "IPv" .. a.version, tostring(a.is_private), tostring(a.is_global),
+                   tostring(a.is_loopback), tostring(a.is_link_local)))
 end
 
--- A network and the addresses in it, made one at a time.
-local net = ipaddress.ip_network("192.168.1.0/29")
-print(net:repr(), net.netmask, net.broadcast_address, net.num_addresses)
-for host in net:hosts() do io.write(tostring(host), " ") end
-print()
-print(net:contains("192.168.1.7"), ipaddress.ip_address("192.168.1.9"):within(net))
+print("\nWhy:")
+for _, text in ipairs(addresses) do print(ipaddress.explain(text)) end
 
--- The interface of a machine: an address with its network.
-local iface = ipaddress.ip_interface("192.168.1.7/24")
-print(iface.ip, iface.network, iface.with_netmask)
+-- A malformed address is an error, as in Python (ValueError); pcall catches it.
+print("\n" .. select(2, pcall(ipaddress.ip_address, "300.1.1.1")))
 
--- A malformed address is an error with Python's words.
-print(pcall(ipaddress.ip_address, "300.1.1.1"))
+print("\nThis machine's interfaces, as `ip a` shows them:")
+local interfaces = net.interfaces()
+print(interfaces)
+for _, i in ipairs(interfaces) do
+  for _, a in ipairs(i.addrs) do
+    print(("%s %s: private %s, loopback %s"):format(i.name, tostring(a.ip), tostring(a.ip.is_private), tostring(a.ip.is_loopback)))
+  end
+end
