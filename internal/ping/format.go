@@ -134,7 +134,7 @@ func (r *Result) Summary() string {
 		fmt.Fprintf(&b, ", +%d errors", r.Errors)
 	}
 	if r.Transmitted > 0 {
-		fmt.Fprintf(&b, ", %s%% packet loss, time %dms", strconv.FormatFloat(r.Loss(), 'g', 6, 64), (r.Elapsed+500*time.Microsecond).Milliseconds())
+		fmt.Fprintf(&b, ", %s%% packet loss, time %dms", strconv.FormatFloat(r.Loss(), 'g', 6, 64), (r.Elapsed + 500*time.Microsecond).Milliseconds())
 	}
 	b.WriteString("\n")
 	if mn, avg, mx, mdev, ok := r.Stats(); ok {

@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/netip"
 	"time"
-
 )
 
 // Options are iputils ping's, with its defaults where zero.
