@@ -1,49 +1,54 @@
 #!/usr/bin/env socklab
 -- socklab: selfcheck
--- Lesson 6: net.scan, the port scanner of portscan.lua done in Go: nmap's
--- connect scan, faster than nmap, that never loses an open port.
--- Only scan hosts you have permission to scan: net.scan refuses anything
--- outside loopback, private and link-local ranges unless you say otherwise.
---
--- The demo scans only ports it owns: three servers of its own and two ports
--- it bound and released (so nothing listens there).
+-- Lesson 11, more: net.scan, the scanner of portscan.lua done in Go: nmap's
+-- connect scan, faster than nmap, that never loses an open port. It refuses
+-- anything outside loopback, private and link-local ranges unless you say
+-- you have permission. The demo scans only ports it owns: three servers of
+-- its own and two ports it bound and released (so nothing listens there).
+-- Run: socklab scripts/netscan.lua
+-- Python has no scanner of its own: this replaces the tutorial's
+-- connect_ex loop, or python-nmap's nmap.PortScanner().scan(host, "22-443").
 
 local HOST = "127.0.0.1"
 
 -- Ports in a row above one the kernel picks, skipping those with a service
--- name, so that the printout is the same on every run.
+-- name, so that the printout is the same on every run: servers on the
+-- first three, the last two bound and released at once.
 local first = assert(socket.create_server(HOST, 0))
 local next_port = first:getsockname().port
 first:close()
 local function free_port_server()
   while true do
     next_port = next_port + 1
-    if not socket.getservbyport(next_port, "tcp") then
-      local s = socket.create_server(HOST, next_port)
+    local name, err = socket.getservbyport(next_port, "tcp")  -- nil, err: no name
+    if not name then
+      local s, why = socket.create_server(HOST, next_port)  -- nil, why: in use
       if s then return s end
     end
   end
 end
-
-local servers = {free_port_server(), free_port_server(), free_port_server()}
-local ports = {}
-for i, s in ipairs(servers) do ports[i] = s:getsockname().port end
-for _ = 1, 2 do
+local servers, ports = {}, {}
+for i = 1, 5 do
   local s = free_port_server()
-  ports[#ports + 1] = s:getsockname().port
-  s:close()                            -- released: this port is closed now
+  ports[i] = s:getsockname().port
+  if i <= 3 then servers[i] = s else s:close() end
 end
 
--- The third server greets every client, as SSH and SMTP servers do.
-local greeter = servers[3]
-local greeting = spawn(function()
-  while true do
-    local conn = greeter:accept()
-    if not conn then return end        -- the server was closed
-    conn:sendall("SSH-2.0-socklab_demo\r\n")
-    conn:close()
-  end
-end)
+-- Each server hangs up on its clients at once; the third one greets them
+-- first, as SSH and SMTP servers do.
+local handlers = {}
+for i, s in ipairs(servers) do
+  handlers[i] = spawn(function()
+    while true do
+      local conn, err = s:accept()
+      if not conn then return true end -- the server was closed
+      if i == 3 then
+        local sent, why = conn:sendall("SSH-2.0-socklab_demo\r\n")  -- a scanner may hang up first
+      end
+      conn:close()
+    end
+  end)
+end
 
 -- The kernel chose the numbers: print them as port1..port5 (as wide as
 -- the 5-digit numbers they replace, so the columns stay aligned).
@@ -54,7 +59,7 @@ local function named(text)
 end
 
 print("1. Scan the five ports, reading what each open port says first:")
-local r = net.scan(HOST, ports, {banner = {timeout = 0.3}})
+local r = net.scan(HOST, ports, {banner = {timeout = 10}})  -- a hang-up ends the wait
 print(named(tostring(r)))
 
 print("\n2. The result is a list of the ports that are not closed:")
@@ -82,10 +87,7 @@ print("\n5. A public address is refused before any packet is sent:")
 local ok, err = pcall(function() return net.scan("203.0.113.8", 53) end)
 print(ok, err)
 
-greeter:close()
-greeting:join(5)
 for _, s in ipairs(servers) do s:close() end
+join(handlers)
 
-print("\n6. Helpers: the most common ports, and port specs as lists:")
-print("net.top_ports(5)", table.concat(net.top_ports(5), " "))
-print('net.parse_ports("22,80,8000-8002")', table.concat(net.parse_ports("22,80,8000-8002"), " "))
+print("\n6. Helpers:", table.concat(net.top_ports(5), " "), table.concat(net.parse_ports("22,80,8000-8002"), " "))

@@ -3,7 +3,6 @@ package runtime
 import (
 	"errors"
 	"fmt"
-	"strings"
 
 	lua "github.com/yuin/gopher-lua"
 )
@@ -13,7 +12,9 @@ import (
 //   - misuse of an API (wrong type, port outside 0–65535, unknown family)
 //     raises a Lua error: L.ArgError / L.RaiseError;
 //   - a failure of the operation itself (refused, timeout, unknown host)
-//     returns nil and a message: Fail / FailMessage. The words are the
+//     goes through Fail / FailMessage: it returns nil and a message when the
+//     calling code receives the message, and is raised at the caller's line
+//     when the call site drops it (see dropped.go). The words are the
 //     module's own (package pyerr has Python's); the runtime only decides
 //     how the failure reaches Lua.
 
@@ -21,8 +22,12 @@ import (
 // `return runtime.Fail(L, err)` in a bound function.
 func Fail(L *lua.LState, err error) int { return FailMessage(L, err.Error()) }
 
-// FailMessage pushes nil and msg and returns 2.
+// FailMessage pushes nil and msg and returns 2, or raises msg as an error
+// at the caller's line when the caller would drop it (dropped.go).
 func FailMessage(L *lua.LState, msg string) int {
+	if !messageReceived(L) {
+		raiseDropped(L, msg)
+	}
 	L.Push(lua.LNil)
 	L.Push(lua.LString(msg))
 	return 2
@@ -31,13 +36,11 @@ func FailMessage(L *lua.LState, msg string) int {
 // ErrTimeout is what a timed-out operation fails with ("timed out").
 var ErrTimeout = errors.New("timed out")
 
-func isInterrupted(err error) bool {
-	if errors.Is(err, ErrInterrupted) {
-		return true
-	}
-	var apiErr *lua.ApiError
-	return errors.As(err, &apiErr) && strings.HasSuffix(errorMessage(err), ErrInterrupted.Error())
-}
+// isInterrupted reports a real cancellation only: a task whose own error
+// message happens to end in "interrupted" failed, and is reported as such.
+// (The VM's cancellation error is replaced by ErrInterrupted when a task
+// ends, and pcall checks the task's context itself.)
+func isInterrupted(err error) bool { return errors.Is(err, ErrInterrupted) }
 
 // interruptedError replaces whatever error a cancelled task died of with the
 // plain "interrupted".

@@ -1,6 +1,9 @@
 package runtime
 
 import (
+	"context"
+	"fmt"
+
 	lua "github.com/yuin/gopher-lua"
 )
 
@@ -15,10 +18,32 @@ func basePcall(L *lua.LState) int {
 }
 
 // baseError is Lua 5.1's error: unlike gopher-lua's, error() with no
-// argument raises nil instead of complaining.
+// argument raises nil instead of complaining, and level n names the
+// position of the function n levels up (gopher-lua's is one level short for
+// n ≥ 2, and puts a blank before the message when there is no position).
 func baseError(L *lua.LState) int {
-	L.Error(L.Get(1), L.OptInt(2, 1))
+	obj := L.Get(1)
+	if s, ok := obj.(lua.LString); ok {
+		if level := L.OptInt(2, 1); level > 0 {
+			obj = lua.LString(position(L, level) + string(s))
+		}
+	}
+	L.Error(obj, 0)
 	return 0
+}
+
+// position is Lua 5.1's luaL_where: "chunk:line: " of the function level
+// levels above error's own frame, or "" when that is a Go function or
+// beyond the stack of this thread.
+func position(L *lua.LState, level int) string {
+	dbg, ok := L.GetStack(level)
+	if !ok {
+		return ""
+	}
+	if _, err := L.GetInfo("Sl", dbg, lua.LNil); err != nil || dbg.CurrentLine <= 0 {
+		return ""
+	}
+	return fmt.Sprintf("%s:%d: ", dbg.Source, dbg.CurrentLine)
 }
 
 // callable reports whether v can be called: a function, or a value whose
@@ -49,36 +74,33 @@ func protectedCall(L *lua.LState, fn lua.LValue, first int, handler *lua.LFuncti
 	rt := Of(L)
 	co := rt.pcallThread(L, handler == nil)
 	top := L.GetTop()
-	co.Push(fn)
+	args := make([]lua.LValue, 0, top-first+1)
 	for i := first; i <= top; i++ {
-		co.Push(L.Get(i))
+		args = append(args, L.Get(i))
 	}
-	prev := L.G.CurrentThread
-	L.G.CurrentThread = co
-	err := co.PCall(top-first+1, lua.MultRet, handler)
-	L.G.CurrentThread = prev
-	if err != nil {
-		co.SetTop(0)
-		if Interrupted(L) {
-			L.RaiseError("%s", ErrInterrupted.Error())
-		}
-		if handler == nil {
-			rt.putThread(co)
-		}
-		L.Push(lua.LFalse)
-		L.Push(errorValue(err))
-		return 2
+	results, err := callOn(co, fn, args, handler)
+	if err != nil && Interrupted(L) {
+		L.RaiseError("%s", ErrInterrupted.Error())
 	}
-	n := co.GetTop()
-	L.Push(lua.LTrue)
-	for i := 1; i <= n; i++ {
-		L.Push(co.Get(i))
-	}
-	co.SetTop(0)
 	if handler == nil {
 		rt.putThread(co)
 	}
-	return n + 1
+	if err != nil {
+		L.Push(lua.LFalse)
+		// gopher-lua marks the value a handler returned ApiErrorError; any
+		// other kind means the handler itself failed.
+		if apiErr, ok := err.(*lua.ApiError); handler != nil && (!ok || apiErr.Type != lua.ApiErrorError) {
+			L.Push(lua.LString("error in error handling"))
+		} else {
+			L.Push(errorValue(err))
+		}
+		return 2
+	}
+	L.Push(lua.LTrue)
+	for _, v := range results {
+		L.Push(v)
+	}
+	return len(results) + 1
 }
 
 // errorValue is the Lua value an error was raised with; a Go panic becomes
@@ -95,24 +117,42 @@ func errorValue(err error) lua.LValue {
 // upvalues open on the thread's registers, so such a thread must never be
 // reused: reusable is false then.
 func (rt *Runtime) pcallThread(L *lua.LState, reusable bool) *lua.LState {
+	if !reusable {
+		co, _ := rt.L.NewThread()
+		setContext(co, L.Context())
+		return co
+	}
+	return rt.thread(L.Context())
+}
+
+// thread returns an idle thread (pooled or new) running under ctx. rt.L has
+// no context, so a new thread registers nothing with ctx. Call with the lock
+// held.
+func (rt *Runtime) thread(ctx context.Context) *lua.LState {
 	var co *lua.LState
-	if n := len(rt.threadPool); reusable && n > 0 {
+	if n := len(rt.threadPool); n > 0 {
 		co = rt.threadPool[n-1]
+		rt.threadPool[n-1] = nil
 		rt.threadPool = rt.threadPool[:n-1]
 	} else {
 		co, _ = rt.L.NewThread()
 	}
-	if ctx := L.Context(); ctx != nil {
+	setContext(co, ctx)
+	return co
+}
+
+func setContext(co *lua.LState, ctx context.Context) {
+	if ctx != nil {
 		co.SetContext(ctx)
 	} else {
 		co.RemoveContext()
 	}
-	return co
 }
 
 const maxPooledThreads = 64
 
 func (rt *Runtime) putThread(co *lua.LState) {
+	co.RemoveContext() // keep no finished task alive through its context
 	if len(rt.threadPool) < maxPooledThreads {
 		rt.threadPool = append(rt.threadPool, co)
 	}

@@ -129,7 +129,7 @@ local b = l:accept()
 assert(a:setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, string.char(1,0,0,0, 30,0,0,0)))
 a:settimeout(0)
 local chunk = string.rep("x", 65536)
-for i = 1, 10000 do if not a:send(chunk) then break end end -- fill the buffers
+for i = 1, 10000 do local n, err = a:send(chunk) if not n then break end end -- fill the buffers
 local state = "idle"
 local closer = spawn(function() state = "closing" a:close() state = "closed" end)
 for i = 1, 100000 do if state ~= "idle" then break end sleep(0.001) end

@@ -178,7 +178,7 @@ local s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s:sendto("hello", "127.0.0.1", uaddr.port)
 local r = received:recv(30)
 print("received", (r == 1 or r == 3) and rs[r]:join())
-for i = 1, 3 do rs[i]:cancel() rs[i]:join() end
+for i = 1, 3 do rs[i]:cancel() local v, err = rs[i]:join() end
 u:settimeout(0.1)
 local t0 = now()
 local t1 = spawn(function() return u:recvfrom(100) end)
@@ -193,7 +193,7 @@ for i = 1, 3 do w[i] = spawn(function() return u:recvfrom(100) end) end
 sleep(0.1) -- (usually all waiting by now; a closed socket gives EBADF either way)
 u:close()
 for i = 1, 3 do print(w[i]:join()) end
-for _, i in ipairs({2, 4}) do acc[i]:cancel() acc[i]:join() end
+for _, i in ipairs({2, 4}) do acc[i]:cancel() local v, err = acc[i]:join() end
 c:close() s:close() srv:close()
 `)
 	want := `nil	interrupted
@@ -223,7 +223,7 @@ local srv = socket.socket()
 srv:bind("127.0.0.1", 0) srv:listen(0)
 local port = srv:getsockname().port
 local fill = {}
-for i = 1, 2 do fill[i] = socket.socket() fill[i]:settimeout(0.2) fill[i]:connect("127.0.0.1", port) end
+for i = 1, 2 do fill[i] = socket.socket() fill[i]:settimeout(0.2) local ok, err = fill[i]:connect("127.0.0.1", port) end
 local c = socket.socket()
 c:settimeout(0.2)
 local t0 = now()
