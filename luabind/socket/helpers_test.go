@@ -172,7 +172,6 @@ func needRoot(t *testing.T, why string) {
 	}
 }
 
-
 func funcsOf(fs []runtime.Function) []any {
 	var out []any
 	for _, f := range fs {
