@@ -3,6 +3,7 @@
 package modules
 
 import (
+	_ "socklab/luabind/dns"
 	_ "socklab/luabind/scan"
 	_ "socklab/luabind/socket"
 )
