@@ -21,7 +21,7 @@ const MaxZoneRecords = 20000
 // trailing dot are relative to $ORIGIN, or to the root without one, so
 // "web.lab.test" means "web.lab.test.". Errors name the line.
 func ParseZone(text string) ([]miekg.RR, error) {
-	zp := miekg.NewZoneParser(strings.NewReader(text), ".", "")
+	zp := miekg.NewZoneParser(strings.NewReader(dedent(text)), ".", "")
 	zp.SetDefaultTTL(DefaultTTL)
 	var rrs []miekg.RR
 	for rr, ok := zp.Next(); ok; rr, ok = zp.Next() {
@@ -38,6 +38,36 @@ func ParseZone(text string) ([]miekg.RR, error) {
 
 // zoneHint reminds a learner of a zone line's shape.
 const zoneHint = " (a zone line is: name [ttl] [class] type data, e.g. \"web.lab.test A 127.0.0.2\")"
+
+// dedent removes the indentation every non-blank line shares, as Python's
+// textwrap.dedent does, so that a zone written indented inside a Lua
+// [[long string]] parses: in a zone file a line that starts with blanks
+// would otherwise continue the previous owner name.
+func dedent(text string) string {
+	lines := strings.Split(text, "\n")
+	common := ""
+	first := true
+	for _, line := range lines {
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		indent := line[:len(line)-len(strings.TrimLeft(line, " \t"))]
+		if first {
+			common, first = indent, false
+			continue
+		}
+		for !strings.HasPrefix(indent, common) {
+			common = common[:len(common)-1]
+		}
+	}
+	if common == "" {
+		return text
+	}
+	for i, line := range lines {
+		lines[i] = strings.TrimPrefix(line, common)
+	}
+	return strings.Join(lines, "\n")
+}
 
 // ZoneErrorText words the library's parse error for a person: "bad A A:
 // "not-an-ip" at line 2:14" rather than "dns: bad A A: ... at line: 2:14".

@@ -16,6 +16,7 @@ func TestParseZoneErrors(t *testing.T) {
 		{"$INCLUDE /etc/passwd", "$INCLUDE"},
 		{strings.Repeat("a", 64) + ".test A 127.0.0.1", "bad owner name"},
 		{"(", "zone"},
+		{"\t  www.lab.test CNAME web.lab.test\n\n\t  web.lab.test A 127.0.0.2\n\t", ""},
 	}
 	for _, c := range cases {
 		rrs, err := ParseZone(c.text)

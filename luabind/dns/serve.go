@@ -15,8 +15,6 @@ import (
 const serveDoc = "Starts a DNS server for labs on UDP and TCP and returns it at once (srv.addr, srv.port, srv.queries; srv:close(), srv:wait()). " +
 	"zone: zone-file text (\"www.lab.test CNAME web.lab.test\\nweb.lab.test A 127.0.0.2\", one record a line) or a list of lines and records " +
 	"({\"web.lab.test\", \"A\", \"127.0.0.2\"} or {name = \"lab.test\", type = \"MX\", preference = 10, exchange = \"mail.lab.test\"}). " +
-	"handler: function(q) called for each query with q = {name, type, class, id, client, transport}; it returns nil (the zone answers), " +
-	"a list of records (the answer), an rcode name (\"NXDOMAIN\", \"REFUSED\"…), or {rcode =, answer =, authority =, additional =}; an error in it answers SERVFAIL. " +
 	"Names under the zone's domain that it lacks get NXDOMAIN; other names get outside (default \"REFUSED\", or \"NXDOMAIN\"). " +
 	"Answers too large for the asker's UDP size are truncated (TC) so it retries over TCP. listen defaults to 127.0.0.1 on a free port. " +
 	"The server stops when srv:close() is called or when the task that started it ends (Ctrl-C ends a script's)."
@@ -74,7 +72,7 @@ var serverType = &runtime.Type{
 	},
 }
 
-var serveOptions = []string{"listen", "zone", "handler", "outside"}
+var serveOptions = []string{"listen", "zone", "outside"}
 
 func luaServe(L *lua.LState) int {
 	if _, ok := L.Get(1).(*lua.LTable); !ok {
@@ -96,14 +94,6 @@ func luaServe(L *lua.LState) int {
 		cfg.Outside = code
 	}
 	hasHandler := false
-	if h := r.get("handler"); h != lua.LNil {
-		fn, ok := h.(*lua.LFunction)
-		if !ok {
-			r.bad("handler must be a function, got %s", typeName(h))
-		}
-		cfg.Handler, cfg.OnError = luaHandler(L, fn)
-		hasHandler = true
-	}
 	var srv *engine.Server
 	err := runtime.Block(L, func(ctx context.Context) error {
 		var err error
