@@ -18,8 +18,9 @@ first:close()
 local function free_port_server()
   while true do
     next_port = next_port + 1
-    if not socket.getservbyport(next_port, "tcp") then
-      local s = socket.create_server(HOST, next_port)
+    local name, err = socket.getservbyport(next_port, "tcp")  -- nil, err: no name
+    if not name then
+      local s, err = socket.create_server(HOST, next_port)
       if s then return s end
     end
   end
@@ -38,9 +39,9 @@ end
 local greeter = servers[3]
 local greeting = spawn(function()
   while true do
-    local conn = greeter:accept()
+    local conn, err = greeter:accept()
     if not conn then return end        -- the server was closed
-    conn:sendall("SSH-2.0-socklab_demo\r\n")
+    local sent, why = conn:sendall("SSH-2.0-socklab_demo\r\n")  -- a scanner may hang up first
     conn:close()
   end
 end)

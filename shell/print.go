@@ -27,17 +27,18 @@ const (
 // indented when they do not fit on a line. It reads Lua values, so it must
 // run with the runtime's lock held (inside rt.Do).
 type printer struct {
-	rt *runtime.Runtime
-	L  *lua.LState
+	ctx context.Context // Ctrl-C: interrupts a __tostring metamethod
+	rt  *runtime.Runtime
+	L   *lua.LState
 	// open holds the tables being printed, to show a cycle as <cycle>.
 	open map[*lua.LTable]bool
 }
 
 // formatResults renders the values a REPL chunk returned, separated by tabs
 // as lua 5.4's REPL does; strings are quoted so that "1" and 1 differ.
-// Call with the lock held.
-func formatResults(rt *runtime.Runtime, L *lua.LState, vs []lua.LValue) string {
-	p := &printer{rt: rt, L: L, open: map[*lua.LTable]bool{}}
+// Call with the lock held; cancelling ctx (Ctrl-C) interrupts a __tostring.
+func formatResults(ctx context.Context, rt *runtime.Runtime, L *lua.LState, vs []lua.LValue) string {
+	p := &printer{ctx: ctx, rt: rt, L: L, open: map[*lua.LTable]bool{}}
 	parts := make([]string, len(vs))
 	for i, v := range vs {
 		parts[i] = p.value(v, 0)
@@ -174,30 +175,23 @@ func tableKeys(t *lua.LTable) sortedKeys {
 	return ks
 }
 
-// tostringMeta calls v's __tostring metamethod, if it has one, on a thread
-// of its own with a time limit (we hold the lock: a runaway metamethod must
-// not hang the REPL). It reports false when there is none or it fails.
+// tostringMeta calls v's __tostring metamethod, if it has one, as a short
+// task of the session (runtime.CallLocked) with a time limit: a metamethod
+// that loops or blocks is interrupted after metaTimeout, or by Ctrl-C
+// (p.ctx), and must not hang the REPL. It reports false when there is none
+// or it fails.
 func (p *printer) tostringMeta(v lua.LValue) (string, bool) {
-	fn := p.L.GetMetaField(v, "__tostring")
-	if fn == lua.LNil {
+	fn, ok := p.L.GetMetaField(v, "__tostring").(*lua.LFunction)
+	if !ok {
 		return "", false
 	}
-	th, cancelThread := p.L.NewThread()
-	if cancelThread != nil {
-		defer cancelThread()
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), metaTimeout)
+	ctx, cancel := context.WithTimeout(p.ctx, metaTimeout)
 	defer cancel()
-	th.SetContext(ctx)
-	prev := p.L.G.CurrentThread
-	p.L.G.CurrentThread = th
-	defer func() { p.L.G.CurrentThread = prev }()
-	th.Push(fn)
-	th.Push(v)
-	if err := th.PCall(1, 1, nil); err != nil {
+	results, err := p.rt.CallLocked(ctx, nil, fn, v)
+	if err != nil || len(results) == 0 {
 		return "", false
 	}
-	s, ok := th.Get(-1).(lua.LString)
+	s, ok := results[0].(lua.LString)
 	return string(s), ok
 }
 

@@ -23,7 +23,7 @@ func evalFormat(t *testing.T, rt *runtime.Runtime, src string) string {
 		t.Fatalf("run %q: %v", src, err)
 	}
 	var text string
-	rt.Do(func(L *lua.LState) { text = formatResults(rt, L, results) })
+	rt.Do(func(L *lua.LState) { text = formatResults(context.Background(), rt, L, results) })
 	return text
 }
 

@@ -182,7 +182,7 @@ func (s *session) eval(proto *lua.FunctionProto, sigc chan os.Signal, out, errOu
 		}
 	}()
 	results, err := s.rt.Exec(ctx, proto, replChunk)
-	close(done)
+	defer close(done) // Ctrl-C still interrupts the printer's __tostring calls
 
 	switch {
 	// A chunk whose last act is a tail call of a Go function (`sleep(60)`
@@ -200,7 +200,7 @@ func (s *session) eval(proto *lua.FunctionProto, sigc chan os.Signal, out, errOu
 		fmt.Fprintln(errOut, s.colour.paint(s.colour.err, msg))
 	case len(results) > 0:
 		var text string
-		s.rt.Do(func(L *lua.LState) { text = formatResults(s.rt, L, results) })
+		s.rt.Do(func(L *lua.LState) { text = formatResults(ctx, s.rt, L, results) })
 		fmt.Fprintln(out, s.colour.paint(s.colour.value, text))
 	}
 }

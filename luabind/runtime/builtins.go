@@ -16,7 +16,14 @@ var startTime = time.Now()
 // sleep, help, and the replacements for print, io.write, pcall, xpcall and
 // os.exit.
 func (rt *Runtime) installBuiltins() {
-	rt.load(&Module{
+	rt.load(builtins(rt))
+	rt.installLibraryOverrides()
+}
+
+// builtins is the module of socklab's globals, made fresh for each runtime
+// (its functions are bound to rt).
+func builtins(rt *Runtime) *Module {
+	m := &Module{
 		Name: "",
 		Doc:  "socklab's globals",
 		Funcs: []Function{
@@ -33,7 +40,22 @@ func (rt *Runtime) installBuiltins() {
 			{Name: "xpcall", Args: "(f, handler)", Doc: "Like pcall, with an error handler. An error is passed through handler (e.g. debug.traceback) before it is returned.", Fn: baseXpcall},
 		},
 		Types: []*Type{taskType, chanType},
-	})
+	}
+	for i := range m.Funcs {
+		m.Funcs[i].module = m.Name // a fresh module: only its types are shared
+	}
+	return m
+}
+
+// The builtin types are shared by every runtime: named once.
+func init() {
+	prepareType(taskType)
+	prepareType(chanType)
+}
+
+// installLibraryOverrides replaces io.write and os.exit in Lua's own
+// library tables.
+func (rt *Runtime) installLibraryOverrides() {
 	L := rt.L
 	io := L.GetGlobal("io").(*lua.LTable)
 	rt.bindInto(io, "io", Function{Name: "write", Args: "(...)", Doc: "Writes strings and numbers to the output without separators or newline.", Fn: rt.ioWrite})
@@ -185,6 +207,9 @@ func taskJoin(L *lua.LState) int {
 	if !t.Wait(L, OptTimeout(L, 2)) {
 		return Fail(L, ErrTimeout)
 	}
+	if _, err := t.Result(); err != nil && !isInterrupted(err) && !messageReceived(L) {
+		raiseDropped(L, taskFailure(t, err))
+	}
 	return pushResults(L, t)
 }
 
@@ -224,6 +249,7 @@ func luaJoinAll(L *lua.LState) int {
 		deadline = time.Now().Add(timeout)
 	}
 	out := L.NewTable()
+	var failures []string
 	for i := 1; i <= list.Len(); i++ {
 		t, ok := list.RawGetInt(i).(*lua.LUserData)
 		task, isTask := (*Task)(nil), false
@@ -242,6 +268,9 @@ func luaJoinAll(L *lua.LState) int {
 			entry.Append(lua.LNil)
 			entry.Append(lua.LString("timed out"))
 		} else {
+			if _, err := task.Result(); err != nil && !isInterrupted(err) {
+				failures = append(failures, taskFailure(task, err))
+			}
 			top := L.GetTop()
 			n := pushResults(L, task)
 			for j := 1; j <= n; j++ {
@@ -251,6 +280,7 @@ func luaJoinAll(L *lua.LState) int {
 		}
 		out.Append(entry)
 	}
+	joinAllDropped(L, failures)
 	L.Push(out)
 	return 1
 }

@@ -13,7 +13,9 @@ import (
 //   - misuse of an API (wrong type, port outside 0–65535, unknown family)
 //     raises a Lua error: L.ArgError / L.RaiseError;
 //   - a failure of the operation itself (refused, timeout, unknown host)
-//     returns nil and a message: Fail / FailMessage. The words are the
+//     goes through Fail / FailMessage: it returns nil and a message when the
+//     calling code receives the message, and is raised at the caller's line
+//     when the call site drops it (see dropped.go). The words are the
 //     module's own (package pyerr has Python's); the runtime only decides
 //     how the failure reaches Lua.
 
@@ -21,8 +23,12 @@ import (
 // `return runtime.Fail(L, err)` in a bound function.
 func Fail(L *lua.LState, err error) int { return FailMessage(L, err.Error()) }
 
-// FailMessage pushes nil and msg and returns 2.
+// FailMessage pushes nil and msg and returns 2, or raises msg as an error
+// at the caller's line when the caller would drop it (dropped.go).
 func FailMessage(L *lua.LState, msg string) int {
+	if !messageReceived(L) {
+		raiseDropped(L, msg)
+	}
 	L.Push(lua.LNil)
 	L.Push(lua.LString(msg))
 	return 2

@@ -1,6 +1,8 @@
 package runtime
 
 import (
+	"context"
+
 	lua "github.com/yuin/gopher-lua"
 )
 
@@ -49,36 +51,27 @@ func protectedCall(L *lua.LState, fn lua.LValue, first int, handler *lua.LFuncti
 	rt := Of(L)
 	co := rt.pcallThread(L, handler == nil)
 	top := L.GetTop()
-	co.Push(fn)
+	args := make([]lua.LValue, 0, top-first+1)
 	for i := first; i <= top; i++ {
-		co.Push(L.Get(i))
+		args = append(args, L.Get(i))
 	}
-	prev := L.G.CurrentThread
-	L.G.CurrentThread = co
-	err := co.PCall(top-first+1, lua.MultRet, handler)
-	L.G.CurrentThread = prev
+	results, err := callOn(co, fn, args, handler)
+	if err != nil && Interrupted(L) {
+		L.RaiseError("%s", ErrInterrupted.Error())
+	}
+	if handler == nil {
+		rt.putThread(co)
+	}
 	if err != nil {
-		co.SetTop(0)
-		if Interrupted(L) {
-			L.RaiseError("%s", ErrInterrupted.Error())
-		}
-		if handler == nil {
-			rt.putThread(co)
-		}
 		L.Push(lua.LFalse)
 		L.Push(errorValue(err))
 		return 2
 	}
-	n := co.GetTop()
 	L.Push(lua.LTrue)
-	for i := 1; i <= n; i++ {
-		L.Push(co.Get(i))
+	for _, v := range results {
+		L.Push(v)
 	}
-	co.SetTop(0)
-	if handler == nil {
-		rt.putThread(co)
-	}
-	return n + 1
+	return len(results) + 1
 }
 
 // errorValue is the Lua value an error was raised with; a Go panic becomes
@@ -95,24 +88,42 @@ func errorValue(err error) lua.LValue {
 // upvalues open on the thread's registers, so such a thread must never be
 // reused: reusable is false then.
 func (rt *Runtime) pcallThread(L *lua.LState, reusable bool) *lua.LState {
+	if !reusable {
+		co, _ := rt.L.NewThread()
+		setContext(co, L.Context())
+		return co
+	}
+	return rt.thread(L.Context())
+}
+
+// thread returns an idle thread (pooled or new) running under ctx. rt.L has
+// no context, so a new thread registers nothing with ctx. Call with the lock
+// held.
+func (rt *Runtime) thread(ctx context.Context) *lua.LState {
 	var co *lua.LState
-	if n := len(rt.threadPool); reusable && n > 0 {
+	if n := len(rt.threadPool); n > 0 {
 		co = rt.threadPool[n-1]
+		rt.threadPool[n-1] = nil
 		rt.threadPool = rt.threadPool[:n-1]
 	} else {
 		co, _ = rt.L.NewThread()
 	}
-	if ctx := L.Context(); ctx != nil {
+	setContext(co, ctx)
+	return co
+}
+
+func setContext(co *lua.LState, ctx context.Context) {
+	if ctx != nil {
 		co.SetContext(ctx)
 	} else {
 		co.RemoveContext()
 	}
-	return co
 }
 
 const maxPooledThreads = 64
 
 func (rt *Runtime) putThread(co *lua.LState) {
+	co.RemoveContext() // keep no finished task alive through its context
 	if len(rt.threadPool) < maxPooledThreads {
 		rt.threadPool = append(rt.threadPool, co)
 	}

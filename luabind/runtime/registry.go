@@ -71,7 +71,26 @@ var (
 func Register(m *Module) {
 	regMu.Lock()
 	defer regMu.Unlock()
+	prepare(m)
 	registry = append(registry, m)
+}
+
+// prepare fills in the names help() titles functions with. It writes into
+// the descriptors, so it runs once per module, at registration (or, for the
+// builtins, in init): runtimes made at the same time only read them.
+func prepare(m *Module) {
+	for i := range m.Funcs {
+		m.Funcs[i].module = m.Name
+	}
+	for _, t := range m.Types {
+		prepareType(t)
+	}
+}
+
+func prepareType(t *Type) {
+	for i := range t.Methods {
+		t.Methods[i].method = t.Name
+	}
 }
 
 func registered() []*Module {
@@ -104,7 +123,6 @@ func (rt *Runtime) load(m *Module) {
 	}
 	for i := range m.Funcs {
 		f := &m.Funcs[i]
-		f.module = m.Name
 		L.SetField(tbl, f.Name, rt.bind(f))
 	}
 	if m.Values != nil {
@@ -174,7 +192,6 @@ func (rt *Runtime) loadType(t *Type) {
 	methods := L.NewTable()
 	for i := range t.Methods {
 		f := &t.Methods[i]
-		f.method = t.Name
 		L.SetField(methods, f.Name, rt.bind(f))
 	}
 	field := t.Field

@@ -34,8 +34,9 @@ type Task struct {
 	resources map[io.Closer]struct{}
 	finished  bool // resources closed or handed on; new ones go to the parent
 
-	childMu  sync.Mutex
-	children map[*Task]struct{} // live spawned tasks, cancelled with this one
+	childMu   sync.Mutex
+	children  map[*Task]struct{} // live spawned tasks, cancelled with this one
+	cancelled bool               // cancelTree ran: new children start cancelled
 }
 
 type taskKey struct{}
@@ -81,7 +82,8 @@ func (t *Task) String() string {
 
 // newTask makes a task under parent. Its context is not derived from the
 // parent's: a task outlives the task that spawned it (as a goroutine does);
-// cancelling a task cancels its live descendants explicitly instead.
+// cancelling a task cancels its live descendants explicitly instead. A task
+// made while its parent is being cancelled starts cancelled.
 func (rt *Runtime) newTask(parent *Task, name string) *Task {
 	ctx, cancel := context.WithCancel(rt.rootCtx)
 	rt.tasksMu.Lock()
@@ -92,19 +94,26 @@ func (rt *Runtime) newTask(parent *Task, name string) *Task {
 	t.cancel = cancel
 	if parent != rt.root {
 		parent.childMu.Lock()
-		if parent.children == nil {
-			parent.children = map[*Task]struct{}{}
+		if parent.cancelled {
+			cancel()
+		} else {
+			if parent.children == nil {
+				parent.children = map[*Task]struct{}{}
+			}
+			parent.children[t] = struct{}{}
 		}
-		parent.children[t] = struct{}{}
 		parent.childMu.Unlock()
 	}
 	return t
 }
 
-// cancelTree cancels t and every live task it spawned, recursively.
+// cancelTree cancels t and every live task it spawned, recursively. Marking
+// t cancelled under childMu closes the race with a concurrent spawn: a child
+// is either in the snapshot or sees the mark and starts cancelled.
 func (t *Task) cancelTree() {
 	t.cancel()
 	t.childMu.Lock()
+	t.cancelled = true
 	children := make([]*Task, 0, len(t.children))
 	for c := range t.children {
 		children = append(children, c)
@@ -115,38 +124,28 @@ func (t *Task) cancelTree() {
 	}
 }
 
-// run executes fn on a new thread on the calling goroutine. It takes and
-// releases the lock itself.
+// run executes fn on a thread of its own on the calling goroutine, taking
+// and releasing the lock itself.
 func (t *Task) run(fn *lua.LFunction, args []lua.LValue) ([]lua.LValue, error) {
+	t.rt.lock()
+	defer t.rt.unlock()
+	return t.runLocked(fn, args)
+}
+
+// runLocked is run with the lock held (it may let go of it meanwhile, in
+// blocking calls).
+func (t *Task) runLocked(fn *lua.LFunction, args []lua.LValue) ([]lua.LValue, error) {
 	rt := t.rt
-	rt.lock()
-	th, _ := rt.L.NewThread()
-	th.SetContext(&vmContext{Context: t.ctx, rt: rt})
-	th.Push(fn)
-	for _, a := range args {
-		th.Push(a)
-	}
-	prev := rt.L.G.CurrentThread
-	rt.L.G.CurrentThread = th
-	err := th.PCall(len(args), lua.MultRet, nil)
-	rt.L.G.CurrentThread = prev
-	var results []lua.LValue
-	if err == nil {
-		n := th.GetTop()
-		results = make([]lua.LValue, n)
-		for i := 1; i <= n; i++ {
-			results[i-1] = th.Get(i)
-		}
-	}
+	th := rt.thread(&vmContext{Context: t.ctx, rt: rt})
+	results, err := callOn(th, fn, args, nil)
+	rt.putThread(th)
 	// A chunk ending in a blocking call (`return sleep(60)`) has no next
 	// instruction at which the VM would notice the cancel: check here.
 	if t.ctx.Err() != nil {
 		err, results = interruptedError(err), nil
 	}
-	th.SetTop(0)
 	t.results, t.err = results, err
 	t.finish(results)
-	rt.unlock()
 	rt.tasksMu.Lock()
 	delete(rt.tasks, t.id)
 	rt.tasksMu.Unlock()

@@ -510,13 +510,8 @@ func scanWithCallback(L *lua.LState, targets []Target, ports []int, opts Options
 		runtime.Block(L, func(context.Context) error { <-done; return nil })
 	}
 
-	// The callback runs on a thread of its own under this task's context
-	// (as pcall does), so an error in it unwinds only its own frames.
-	rt := runtime.Of(L)
-	th, _ := rt.L.NewThread()
-	if c := L.Context(); c != nil {
-		th.SetContext(c)
-	}
+	// The callback runs protected on this task (runtime.Call), so an error
+	// in it unwinds only its own frames.
 	services := serviceCache{}
 	for {
 		var batch []Result
@@ -538,14 +533,7 @@ func scanWithCallback(L *lua.LState, targets []Target, ports []int, opts Options
 			bar.clear()
 		}
 		for _, r := range batch {
-			th.Push(onResult)
-			th.Push(resultTable(L, r, services))
-			prev := L.G.CurrentThread
-			L.G.CurrentThread = th
-			err := th.PCall(1, 0, nil)
-			L.G.CurrentThread = prev
-			if err != nil {
-				th.SetTop(0)
+			if _, err := runtime.Call(L, onResult, resultTable(L, r, services)); err != nil {
 				cancel()
 				wait()
 				return rep, scanErr, err

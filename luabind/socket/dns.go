@@ -24,10 +24,8 @@ import (
 
 // Paths of the system files; tests point them elsewhere.
 var (
-	hostsPath    = "/etc/hosts"
-	resolvPath   = "/etc/resolv.conf"
-	servicesPath = "/etc/services"
-	protoPath    = "/etc/protocols"
+	hostsPath  = "/etc/hosts"
+	resolvPath = "/etc/resolv.conf"
 )
 
 type hostEntry struct {

@@ -24,7 +24,6 @@
 // aliases). Errors use Python's words: gaierror "[Errno -2] Name or service
 // not known", herror "[Errno 1] Unknown host".
 //
-// Services (services.go): /etc/services and /etc/protocols, with embedded
-// IANA tables for names and ports the files do not mention at all (or when
-// the files are missing).
+// Services: the engine is socklab/internal/services (/etc/services and
+// /etc/protocols, with embedded IANA tables behind them).
 package socket

@@ -35,7 +35,8 @@ print(socket.getnameinfo({"127.0.0.1", 22}, socket.NI_NUMERICHOST))
 print(socket.inet_ntoa(socket.inet_aton("127.1")), #socket.inet_pton(socket.AF_INET6, "::1"))
 print(socket.inet_ntop(socket.AF_INET6, socket.inet_pton(socket.AF_INET6, "::ffff:1.2.3.4")))
 print(socket.inet_aton("300.1.1.1"))
-print(socket.getservbyname("nonexistent"), socket.getservbyport(1, "udp"))
+local none, why = socket.getservbyname("nonexistent")
+print(none, why, socket.getservbyport(1, "udp"))
 local u6 = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
 u6:bind("::1", 0)
 print(tostring(u6:getsockname()):match("^%[::1%]:%d+$") ~= nil)
@@ -59,7 +60,7 @@ true	nil	connection closed after 0 of 3 bytes
 127.0.0.1	16
 ::ffff:1.2.3.4
 nil	illegal IP address string passed to inet_aton
-nil	nil	port/proto not found
+nil	service/proto not found	nil	port/proto not found
 true
 2.5	2.5
 127.0.0.1	localhost	table`

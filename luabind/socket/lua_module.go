@@ -10,6 +10,8 @@ import (
 	lua "github.com/yuin/gopher-lua"
 	"golang.org/x/sys/unix"
 
+	"socklab/internal/services"
+
 	"socklab/luabind/pyerr"
 	"socklab/luabind/runtime"
 )
@@ -288,7 +290,7 @@ func checkProto(L *lua.LState, n int) string {
 
 func luaGetServByName(L *lua.LState) int {
 	name, proto := L.CheckString(1), checkProto(L, 2)
-	if port, found := ServiceByName(name, proto); found {
+	if port, found := services.PortByName(name, proto); found {
 		L.Push(lua.LNumber(port))
 		return 1
 	}
@@ -300,7 +302,7 @@ func luaGetServByPort(L *lua.LState) int {
 	if port < 0 || port > 65535 {
 		L.ArgError(1, "getservbyport: port must be 0-65535.")
 	}
-	if name, found := ServiceByPort(port, checkProto(L, 2)); found {
+	if name, found := services.NameByPort(port, checkProto(L, 2)); found {
 		L.Push(lua.LString(name))
 		return 1
 	}
@@ -308,7 +310,7 @@ func luaGetServByPort(L *lua.LState) int {
 }
 
 func luaGetProtoByName(L *lua.LState) int {
-	if n, found := ProtoByName(L.CheckString(1)); found {
+	if n, found := services.ProtocolByName(L.CheckString(1)); found {
 		L.Push(lua.LNumber(n))
 		return 1
 	}

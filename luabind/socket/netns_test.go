@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"socklab/internal/services"
 )
 
 // Tests that look up names /etc/hosts cannot answer run inside a private
@@ -223,7 +225,7 @@ func goProbe(f string, args []any) []any {
 		if len(args) > 1 {
 			proto = str(1)
 		}
-		p, ok := ServiceByName(str(0), proto)
+		p, ok := services.PortByName(str(0), proto)
 		if !ok {
 			return res(nil, OSError("service/proto not found"))
 		}
@@ -233,13 +235,13 @@ func goProbe(f string, args []any) []any {
 		if len(args) > 1 {
 			proto = str(1)
 		}
-		n, ok := ServiceByPort(num(0), proto)
+		n, ok := services.NameByPort(num(0), proto)
 		if !ok {
 			return res(nil, OSError("port/proto not found"))
 		}
 		return res(n, nil)
 	case "getprotobyname":
-		n, ok := ProtoByName(str(0))
+		n, ok := services.ProtocolByName(str(0))
 		if !ok {
 			return res(nil, OSError("protocol not found"))
 		}
@@ -353,21 +355,21 @@ func serviceCalls() [][]any {
 	var calls [][]any
 	add := func(f string, args ...any) { calls = append(calls, []any{f, args}) }
 	seenPort := map[int]bool{}
-	for _, e := range parseServices(readFile(servicesPath)) {
-		for _, n := range append([]string{e.name}, e.aliases...) {
+	for _, e := range services.System.Services() {
+		for _, n := range append([]string{e.Name}, e.Aliases...) {
 			add("getservbyname", n)
 			add("getservbyname", n, "tcp")
 			add("getservbyname", n, "udp")
 		}
-		if !seenPort[e.port] {
-			seenPort[e.port] = true
-			add("getservbyport", e.port)
-			add("getservbyport", e.port, "tcp")
-			add("getservbyport", e.port, "udp")
+		if !seenPort[e.Port] {
+			seenPort[e.Port] = true
+			add("getservbyport", e.Port)
+			add("getservbyport", e.Port, "tcp")
+			add("getservbyport", e.Port, "udp")
 		}
 	}
-	for _, e := range parseProtocols(readFile(protoPath)) {
-		for _, n := range append([]string{e.name}, e.aliases...) {
+	for _, e := range services.System.Protocols() {
+		for _, n := range append([]string{e.Name}, e.Aliases...) {
 			add("getprotobyname", n)
 		}
 	}

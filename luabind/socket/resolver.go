@@ -12,6 +12,8 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"socklab/internal/services"
+
 	"socklab/luabind/pyerr"
 )
 
@@ -462,7 +464,7 @@ func GetAddrInfo(ctx context.Context, host *string, port any, family, typ, proto
 			if k.typ == unix.SOCK_DGRAM {
 				pn = "udp"
 			}
-			if sp, found := ServiceByName(svcName, pn); found {
+			if sp, found := services.PortByName(svcName, pn); found {
 				ports[k.typ] = sp
 				ok = append(ok, k)
 			}
@@ -554,7 +556,7 @@ func GetNameInfo(ctx context.Context, host string, port int, flags int) (string,
 		if flags&NI_DGRAM != 0 {
 			proto = "udp"
 		}
-		if name, ok := ServiceByPort(port, proto); ok {
+		if name, ok := services.NameByPort(port, proto); ok {
 			serv = name
 		}
 	}

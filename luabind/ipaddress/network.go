@@ -1,0 +1,265 @@
+package ipaddress
+
+import (
+	lua "github.com/yuin/gopher-lua"
+
+	"socklab/internal/ipaddr"
+	"socklab/luabind/runtime"
+)
+
+var netFields = []string{
+	"version", "max_prefixlen", "network_address", "broadcast_address", "netmask", "hostmask",
+	"prefixlen", "with_prefixlen", "with_netmask", "with_hostmask", "num_addresses",
+	"compressed", "exploded", "reverse_pointer", "is_private", "is_global", "is_loopback",
+	"is_link_local", "is_multicast", "is_reserved", "is_unspecified", "is_site_local",
+}
+
+func checkNetSelf(L *lua.LState) ipaddr.Network {
+	return runtime.Check[ipaddr.Network](L, 1, "network")
+}
+
+func netIndex(L *lua.LState, ud *lua.LUserData, key string) lua.LValue {
+	n, ok := ud.Value.(ipaddr.Network)
+	if !ok {
+		return nil
+	}
+	switch key {
+	case "version":
+		return lua.LNumber(n.Version())
+	case "max_prefixlen":
+		return lua.LNumber(n.MaxPrefixlen())
+	case "network_address":
+		return addrValue(L, n.NetworkAddress())
+	case "broadcast_address":
+		return addrValue(L, n.BroadcastAddress())
+	case "netmask":
+		return addrValue(L, n.Netmask())
+	case "hostmask":
+		return addrValue(L, n.Hostmask())
+	case "prefixlen":
+		return lua.LNumber(n.Prefixlen())
+	case "with_prefixlen", "compressed":
+		return lua.LString(n.WithPrefixlen())
+	case "with_netmask":
+		return lua.LString(n.WithNetmask())
+	case "with_hostmask":
+		return lua.LString(n.WithHostmask())
+	case "num_addresses":
+		f, _ := n.NumAddresses().Float64()
+		return lua.LNumber(f)
+	case "exploded":
+		return lua.LString(n.Exploded())
+	case "reverse_pointer":
+		return lua.LString(n.ReversePointer())
+	case "is_private":
+		return lua.LBool(n.IsPrivate())
+	case "is_global":
+		return lua.LBool(n.IsGlobal())
+	case "is_loopback":
+		return lua.LBool(n.IsLoopback())
+	case "is_link_local":
+		return lua.LBool(n.IsLinkLocal())
+	case "is_multicast":
+		return lua.LBool(n.IsMulticast())
+	case "is_reserved":
+		return lua.LBool(n.IsReserved())
+	case "is_unspecified":
+		return lua.LBool(n.IsUnspecified())
+	case "is_site_local":
+		if n.Version() == 6 {
+			return lua.LBool(n.IsSiteLocal())
+		}
+	}
+	return nil
+}
+
+// netAt is net[i] for a number key (0-based, negative from the end, as in
+// Python); other unknown keys are nil.
+func netAt(L *lua.LState) int {
+	n := checkNetSelf(L)
+	num, ok := L.Get(2).(lua.LNumber)
+	if !ok {
+		L.Push(lua.LNil)
+		return 1
+	}
+	i, isInt := luaInt(num)
+	if !isInt {
+		raiseMsg(L, "network indices must be integers, not float")
+	}
+	a, err := n.At(i)
+	if err != nil {
+		raise(L, err)
+	}
+	L.Push(addrValue(L, a))
+	return 1
+}
+
+// prefixArgs reads Python's (prefixlen_diff=1, new_prefix=None) from a
+// number or an options table at argument 2.
+func prefixArgs(L *lua.LState) (diff, newPrefix int) {
+	diff, newPrefix = 1, -1
+	if L.Get(2) == lua.LNil {
+		return diff, newPrefix
+	}
+	switch x := L.Get(2).(type) {
+	case lua.LNumber:
+		diff = checkSmallInt(L, 2, x)
+	case *lua.LTable:
+		if v, ok := x.RawGetString("prefixlen_diff").(lua.LNumber); ok {
+			diff = checkSmallInt(L, 2, v)
+		}
+		if v, ok := x.RawGetString("new_prefix").(lua.LNumber); ok {
+			newPrefix = checkSmallInt(L, 2, v)
+			if newPrefix < 0 {
+				L.ArgError(2, "new_prefix must be 0 or more")
+			}
+		}
+	default:
+		L.ArgError(2, "prefixlen_diff number or {new_prefix = n} expected, got "+typeName(x))
+	}
+	return diff, newPrefix
+}
+
+func checkSmallInt(L *lua.LState, n int, v lua.LNumber) int {
+	i, ok := luaInt(v)
+	if !ok || !i.IsInt64() || i.Int64() > 1024 || i.Int64() < -1024 {
+		L.ArgError(n, "prefix length expected, got "+numberText(v))
+	}
+	return int(i.Int64())
+}
+
+// pushIter returns a Lua iterator function over it, for `for x in …`:
+// one value made per call, so a /8 or an IPv6 /64 is never materialised.
+func pushIter(L *lua.LState, it *ipaddr.Iter) int {
+	addrs := it.Yields() == "address"
+	L.Push(L.NewFunction(func(L *lua.LState) int {
+		if addrs {
+			if a, ok := it.NextAddr(); ok {
+				L.Push(addrValue(L, a))
+				return 1
+			}
+		} else if n, ok := it.NextNetwork(); ok {
+			L.Push(netValue(L, n))
+			return 1
+		}
+		L.Push(lua.LNil)
+		return 1
+	}))
+	return 1
+}
+
+func pushNetList(L *lua.LState, ns []ipaddr.Network, err error) int {
+	if err != nil {
+		raise(L, err)
+	}
+	t := L.CreateTable(len(ns), 0)
+	for _, n := range ns {
+		t.Append(netValue(L, n))
+	}
+	L.Push(t)
+	return 1
+}
+
+func boolResult(L *lua.LState, v bool, err error) int {
+	if err != nil {
+		raise(L, err)
+	}
+	L.Push(lua.LBool(v))
+	return 1
+}
+
+func compareNets(L *lua.LState) int {
+	a, b := checkNetSelf(L), runtime.Check[ipaddr.Network](L, 2, "network")
+	c, err := a.Compare(b)
+	if err != nil {
+		raise(L, err)
+	}
+	return c
+}
+
+var networkType = &runtime.Type{
+	Name: netType,
+	Doc: "an IPv4Network or IPv6Network: fields as in Python (n.network_address, n.prefixlen, n.num_addresses…); " +
+		"n[0] and n[-1] index as in Python, #n is num_addresses, for a in n:hosts() iterates lazily",
+	Fields:   netFields,
+	Field:    netIndex,
+	Tostring: reprOf,
+	Methods: []runtime.Function{
+		{Name: "hosts", Args: "()", Doc: "An iterator over the usable hosts (not the network and broadcast address of an IPv4 network, not the Subnet-Router anycast address of an IPv6 one; all of a /31, /32, /127, /128). Lazy: `for h in net:hosts() do … end`.",
+			Fn: func(L *lua.LState) int { return pushIter(L, checkNetSelf(L).Hosts()) }},
+		{Name: "addresses", Args: "()", Doc: "An iterator over every address of the network, as Python's `for a in net`. Lazy.",
+			Fn: func(L *lua.LState) int { return pushIter(L, checkNetSelf(L).Addresses()) }},
+		{Name: "subnets", Args: "([prefixlen_diff | {new_prefix = n}])", Doc: "An iterator over the subnets one prefix longer (or prefixlen_diff longer, or of length new_prefix). Lazy: an IPv6 /64 split into /128s is never listed.",
+			Fn: func(L *lua.LState) int {
+				n := checkNetSelf(L)
+				diff, newPrefix := prefixArgs(L)
+				it, err := n.Subnets(diff, newPrefix, true)
+				if err != nil {
+					raise(L, err)
+				}
+				return pushIter(L, it)
+			}},
+		{Name: "supernet", Args: "([prefixlen_diff | {new_prefix = n}])", Doc: "The network one prefix shorter (or prefixlen_diff shorter, or of length new_prefix) that contains this one.",
+			Fn: func(L *lua.LState) int {
+				n := checkNetSelf(L)
+				diff, newPrefix := prefixArgs(L)
+				s, err := n.Supernet(diff, newPrefix, true)
+				if err != nil {
+					raise(L, err)
+				}
+				L.Push(netValue(L, s))
+				return 1
+			}},
+		{Name: "subnet_of", Args: "(other)", Doc: "True if this network lies inside other.",
+			Fn: func(L *lua.LState) int {
+				n := checkNetSelf(L)
+				ok, err := n.SubnetOf(checkNetwork(L, 2))
+				return boolResult(L, ok, err)
+			}},
+		{Name: "supernet_of", Args: "(other)", Doc: "True if other lies inside this network.",
+			Fn: func(L *lua.LState) int {
+				n := checkNetSelf(L)
+				ok, err := n.SupernetOf(checkNetwork(L, 2))
+				return boolResult(L, ok, err)
+			}},
+		{Name: "overlaps", Args: "(other)", Doc: "True if the two networks share an address.",
+			Fn: func(L *lua.LState) int {
+				n := checkNetSelf(L)
+				L.Push(lua.LBool(n.Overlaps(checkNetwork(L, 2))))
+				return 1
+			}},
+		{Name: "contains", Args: "(address)", Doc: "True if address (an address, interface or string) is in the network: Python's `a in net`.",
+			Fn: func(L *lua.LState) int {
+				n := checkNetSelf(L)
+				L.Push(lua.LBool(n.Contains(checkAddr(L, 2))))
+				return 1
+			}},
+		{Name: "address_exclude", Args: "(other)", Doc: "The list of networks left when other (a subnet) is removed, in Python's order.",
+			Fn: func(L *lua.LState) int {
+				n := checkNetSelf(L)
+				ns, err := n.AddressExclude(checkNetwork(L, 2))
+				return pushNetList(L, ns, err)
+			}},
+		{Name: "compare_networks", Args: "(other)", Doc: "-1, 0 or 1: the order of the two networks (network address, then netmask).",
+			Fn: func(L *lua.LState) int { L.Push(lua.LNumber(compareNets(L))); return 1 }},
+		{Name: "repr", Args: "()", Doc: "repr(n): IPv4Network('10.0.0.0/8').",
+			Fn: func(L *lua.LState) int { L.Push(lua.LString(checkNetSelf(L).Repr())); return 1 }},
+	},
+	Meta: map[string]lua.LGFunction{
+		"__index":    netAt,
+		"__tostring": tostringMeta,
+		"__concat":   concat,
+		"__len": func(L *lua.LState) int {
+			f, _ := checkNetSelf(L).NumAddresses().Float64()
+			L.Push(lua.LNumber(f))
+			return 1
+		},
+		"__eq": func(L *lua.LState) int {
+			a, b := checkNetSelf(L), runtime.Check[ipaddr.Network](L, 2, "network")
+			L.Push(lua.LBool(a.Equal(b)))
+			return 1
+		},
+		"__lt": func(L *lua.LState) int { L.Push(lua.LBool(compareNets(L) < 0)); return 1 },
+		"__le": func(L *lua.LState) int { L.Push(lua.LBool(compareNets(L) <= 0)); return 1 },
+	},
+}
