@@ -73,18 +73,19 @@ func Serve(cfg ServerConfig) (*Server, error) {
 		ReadTimeout: tcpPatience, WriteTimeout: tcpPatience, IdleTimeout: func() time.Duration { return tcpPatience }}
 	var started sync.WaitGroup
 	started.Add(2)
-	s.udp.NotifyStartedFunc = started.Done
-	s.tcp.NotifyStartedFunc = started.Done
 	var wg sync.WaitGroup
 	errc := make(chan error, 2)
 	for _, srv := range []*miekg.Server{s.udp, s.tcp} {
+		var once sync.Once
+		notify := func() { once.Do(started.Done) }
+		srv.NotifyStartedFunc = notify
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if err := srv.ActivateAndServe(); err != nil {
+			if err := srv.ActivateAndServe(); err != nil && s.ctx.Err() == nil {
 				errc <- err
-				started.Done() // a server that failed will never notify
 			}
+			notify() // a server that failed to start never notified
 		}()
 	}
 	go func() {
@@ -167,20 +168,35 @@ const tcpPatience = 10 * time.Second
 // shutdownGrace bounds how long Close waits for queries being answered.
 const shutdownGrace = 5 * time.Second
 
-// Close stops the server: handlers' contexts are cancelled, the sockets
-// closed. It waits (a few seconds at most) for the serving goroutines.
-func (s *Server) Close() error {
+// Stop stops the server without waiting: handlers' contexts are
+// cancelled and the sockets closed at once (the port is free when it
+// returns); queries being answered finish by themselves, and Done is
+// closed when the last has. Safe to call more than once, and from code
+// that a handler may be waiting on.
+func (s *Server) Stop() {
 	s.closing.Do(func() {
 		s.stop()
-		ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
-		defer cancel()
-		s.udp.ShutdownContext(ctx)
-		s.tcp.ShutdownContext(ctx)
-		select {
-		case <-s.done:
-		case <-ctx.Done():
-		}
+		s.udp.PacketConn.Close()
+		s.tcp.Listener.Close()
+		go func() {
+			ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+			defer cancel()
+			s.udp.ShutdownContext(ctx)
+			s.tcp.ShutdownContext(ctx)
+		}()
 	})
+}
+
+// Close stops the server and waits (a few seconds at most) for the
+// queries being answered.
+func (s *Server) Close() error {
+	s.Stop()
+	t := time.NewTimer(shutdownGrace)
+	defer t.Stop()
+	select {
+	case <-s.done:
+	case <-t.C:
+	}
 	return nil
 }
 

@@ -40,7 +40,7 @@ func init() {
 				Doc: "Returns the name an IPv4 or IPv6 address points back to (its PTR record, e.g. \"web.lab.test.\"), and the list of all of them; nil and a message if there is none. Options as dns.query."},
 			{Name: "reverse_name", Args: "(ip)", Fn: luaReverseName,
 				Doc: "Returns the name under which an address's PTR record lives: \"2.0.0.127.in-addr.arpa.\" for 127.0.0.2, nibbles under ip6.arpa for IPv6."},
-			{Name: "serve", Args: "{listen = \"127.0.0.1:5353\", zone = …, outside = \"REFUSED\"}", Fn: luaServe,
+			{Name: "serve", Args: "{listen = \"127.0.0.1:5353\", zone = …, handler = function(q) … end, outside = \"REFUSED\"}", Fn: luaServe,
 				Doc: serveDoc},
 		},
 		Types: []*runtime.Type{serverType},

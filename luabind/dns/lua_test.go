@@ -116,7 +116,7 @@ func TestLuaServeAnswersLikeDnsmasq(t *testing.T) {
 		local srv = dns.serve{zone = ZONE}
 		SERVER = srv.addr
 		assert(loadstring(CHECKS))()
-		assert(srv.queries > 10 and srv.records > 10, srv.queries)
+		assert(srv.queries > 10 and srv.records > 10, tostring(srv.queries))
 		srv:close()
 		srv:close()
 		local r, err = dns.query("web.lab.test", "A", {server = SERVER, timeout = 0.2, tries = 1})

@@ -15,6 +15,9 @@ import (
 const serveDoc = "Starts a DNS server for labs on UDP and TCP and returns it at once (srv.addr, srv.port, srv.queries; srv:close(), srv:wait()). " +
 	"zone: zone-file text (\"www.lab.test CNAME web.lab.test\\nweb.lab.test A 127.0.0.2\", one record a line) or a list of lines and records " +
 	"({\"web.lab.test\", \"A\", \"127.0.0.2\"} or {name = \"lab.test\", type = \"MX\", preference = 10, exchange = \"mail.lab.test\"}). " +
+	"handler: function(q) called for each query with q = {name, type, class, id, client, transport, rd, edns}; it returns nil (the zone answers), " +
+	"records (a list of zone lines and record tables, or one {name, type, data}), an rcode name (\"NXDOMAIN\", \"REFUSED\"…), " +
+	"or {rcode =, answer =, authority =, additional =}; an error in it answers SERVFAIL (reported on stderr) and the server goes on. " +
 	"Names under the zone's domain that it lacks get NXDOMAIN; other names get outside (default \"REFUSED\", or \"NXDOMAIN\"). " +
 	"Answers too large for the asker's UDP size are truncated (TC) so it retries over TCP. listen defaults to 127.0.0.1 on a free port. " +
 	"The server stops when srv:close() is called or when the task that started it ends (Ctrl-C ends a script's)."
@@ -27,7 +30,13 @@ type server struct {
 	handler bool
 }
 
-func (s *server) Close() error { return s.Server.Close() }
+// Close is what the runtime calls when the owning task ends, with the Lua
+// lock held: it must not wait for handlers, which need that lock to
+// finish. Stop frees the port at once; the handlers end by themselves.
+func (s *server) Close() error {
+	s.Stop()
+	return nil
+}
 
 var serverType = &runtime.Type{
 	Name: serverTypeName,
@@ -72,7 +81,7 @@ var serverType = &runtime.Type{
 	},
 }
 
-var serveOptions = []string{"listen", "zone", "outside"}
+var serveOptions = []string{"listen", "zone", "handler", "outside"}
 
 func luaServe(L *lua.LState) int {
 	if _, ok := L.Get(1).(*lua.LTable); !ok {
@@ -94,6 +103,14 @@ func luaServe(L *lua.LState) int {
 		cfg.Outside = code
 	}
 	hasHandler := false
+	if h := r.get("handler"); h != lua.LNil {
+		fn, ok := h.(*lua.LFunction)
+		if !ok {
+			r.bad("handler must be a function, got %s", typeName(h))
+		}
+		cfg.Handler, cfg.OnError = luaHandler(L, fn)
+		hasHandler = true
+	}
 	var srv *engine.Server
 	err := runtime.Block(L, func(ctx context.Context) error {
 		var err error
@@ -140,7 +157,7 @@ func serverOf(L *lua.LState) *server { return runtime.Check[*server](L, 1, serve
 func serverClose(L *lua.LState) int {
 	s := serverOf(L)
 	runtime.Untrack(L, s)
-	runtime.Block(L, func(context.Context) error { return s.Close() })
+	runtime.Block(L, func(context.Context) error { return s.Server.Close() })
 	return 0
 }
 
