@@ -1,17 +1,26 @@
 #!/usr/bin/env socklab
 -- socklab: selfcheck
--- Lesson 1: who am I? The machine's host name and address, as in Python:
---   hostname = socket.gethostname(); ip = socket.gethostbyname(hostname)
--- Names differ from machine to machine, so this demo checks the lesson's
--- point (the name resolves to an address) and prints only what is the same
--- everywhere: what localhost is.
+-- Lesson 1: this machine's host name and IP address.
+-- Run: socklab scripts/hostname.lua          (no packet leaves the machine)
+--
+-- The Python original, line by line:
+--   host_name = socket.gethostname()
+--   host_ip = socket.gethostbyname(host_name)
+--   print("Host Name = " + host_name + " || IP = " + host_ip)
+-- and its `except: print("Unable to get Hostname and IP")`: in Lua a failed
+-- lookup returns nil and Python's message, which we print instead.
 
-local hostname = socket.gethostname()
-local ip, err = socket.gethostbyname(hostname)
-print("gethostname() returns a name:", type(hostname) == "string" and #hostname > 0)
-print("gethostbyname(hostname) is an IPv4 address:", ip ~= nil and socket.inet_aton(ip) ~= nil, err)
+local host_name = socket.gethostname()
+local host_ip, err = socket.gethostbyname(host_name)
+if host_ip then
+  print("Host Name = " .. host_name .. " || IP = " .. host_ip)
+else
+  print("Unable to get Hostname and IP: " .. err)
+end
 
+-- The same questions about "localhost", which every machine answers from
+-- /etc/hosts:
 print("gethostbyname('localhost') =", socket.gethostbyname("localhost"))
-local name, aliases, addresses = socket.gethostbyname_ex("localhost")
+local name, aliases, addresses = socket.gethostbyname_ex("localhost")  -- gethostbyname_ex
 print("gethostbyname_ex('localhost') =", name, "aliases: " .. #aliases, "addresses: " .. table.concat(addresses, ", "))
-print("gethostbyaddr('127.0.0.1') =", (socket.gethostbyaddr("127.0.0.1")))
+print("gethostbyaddr('127.0.0.1') =", (socket.gethostbyaddr("127.0.0.1")))  -- reverse lookup

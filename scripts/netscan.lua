@@ -1,6 +1,6 @@
 #!/usr/bin/env socklab
 -- socklab: selfcheck
--- Lesson 6: net.scan, the port scanner of portscan.lua done in Go: nmap's
+-- Lesson 11, more: net.scan, the port scanner of portscan.lua done in Go: nmap's
 -- connect scan, faster than nmap, that never loses an open port.
 -- Only scan hosts you have permission to scan: net.scan refuses anything
 -- outside loopback, private and link-local ranges unless you say otherwise.
@@ -35,16 +35,21 @@ for _ = 1, 2 do
   s:close()                            -- released: this port is closed now
 end
 
--- The third server greets every client, as SSH and SMTP servers do.
-local greeter = servers[3]
-local greeting = spawn(function()
-  while true do
-    local conn, err = greeter:accept()
-    if not conn then return end        -- the server was closed
-    local sent, why = conn:sendall("SSH-2.0-socklab_demo\r\n")  -- a scanner may hang up first
-    conn:close()
-  end
-end)
+-- Each server hangs up on its clients at once; the third one greets them
+-- first, as SSH and SMTP servers do.
+local handlers = {}
+for i, s in ipairs(servers) do
+  handlers[i] = spawn(function()
+    while true do
+      local conn, err = s:accept()
+      if not conn then return true end -- the server was closed
+      if i == 3 then
+        local sent, why = conn:sendall("SSH-2.0-socklab_demo\r\n")  -- a scanner may hang up first
+      end
+      conn:close()
+    end
+  end)
+end
 
 -- The kernel chose the numbers: print them as port1..port5 (as wide as
 -- the 5-digit numbers they replace, so the columns stay aligned).
@@ -55,7 +60,7 @@ local function named(text)
 end
 
 print("1. Scan the five ports, reading what each open port says first:")
-local r = net.scan(HOST, ports, {banner = {timeout = 0.3}})
+local r = net.scan(HOST, ports, {banner = {timeout = 10}})  -- a hang-up ends the wait
 print(named(tostring(r)))
 
 print("\n2. The result is a list of the ports that are not closed:")
@@ -83,9 +88,8 @@ print("\n5. A public address is refused before any packet is sent:")
 local ok, err = pcall(function() return net.scan("203.0.113.8", 53) end)
 print(ok, err)
 
-greeter:close()
-greeting:join(5)
 for _, s in ipairs(servers) do s:close() end
+join(handlers)
 
 print("\n6. Helpers: the most common ports, and port specs as lists:")
 print("net.top_ports(5)", table.concat(net.top_ports(5), " "))

@@ -1,29 +1,33 @@
 #!/usr/bin/env socklab
 -- socklab: selfcheck
--- Lesson 2: which port does a URL's scheme use? As in Python:
---   port = socket.getservbyname(urlparse(url).scheme)
+-- Lesson 3: which port does a URL's scheme use? No packet is sent.
+-- Run: socklab scripts/services.lua
+--
+-- The Python original:
+--   for url in URLS:
+--       parsed_url = urlparse(url)                        -- URL → its parts
+--       port = socket.getservbyname(parsed_url.scheme)    -- scheme → port
+--       print(parsed_url.scheme, port)
 -- getservbyname reads /etc/services, and falls back to socklab's own table
--- of well-known services where that file is missing. No packet is sent.
+-- of well-known services where that file is missing.
 
-local urls = {
-  "http://www.python.org/",
-  "https://www.mybank.com/",
-  "ftp://prep.ai.mit.edu/",
-  "gopher://gopher.micro.umn.edu/",
-  "smtp://mail.python.org/",
-  "imap://mail.python.org/",
-  "imaps://mail.python.org/",
-  "pop3://pop.python.org/",
-  "pop3s://pop.python.org/",
+local URLS = {
+  "http://www.python.org",
+  "https://www.mybank.com",
+  "ftp://prep.ai.mit.edu",
+  "gopher://gopher.micro.umn.edu",
+  "smtp://mail.python.org",
+  "imap://mail.python.org",
+  "pop3://pop.python.org",
 }
 
-for _, url in ipairs(urls) do
-  local scheme = url:match("^(%a[%w+.-]*)://")
-  print(("%-6s : %s"):format(scheme, socket.getservbyname(scheme)))
+for _, url in ipairs(URLS) do
+  local scheme = url:match("^(%a[%w+.-]*):")                  -- urlparse(url).scheme
+  print(scheme .. " " .. socket.getservbyname(scheme))
 end
 
 -- And the other way round: which service is on a port?
 for _, port in ipairs({22, 53, 80, 443}) do
   print(("%5d/tcp is %s"):format(port, socket.getservbyport(port, "tcp")))
 end
-print("no such service:", socket.getservbyname("no-such-service"))
+print("no such service:", socket.getservbyname("no-such-service"))  -- nil and the reason

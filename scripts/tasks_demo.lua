@@ -1,26 +1,27 @@
 #!/usr/bin/env socklab
 -- socklab: selfcheck
--- Tasks and channels: three workers sleep for different times and send their
--- results on a channel; the main chunk collects them as they come and prints
--- them in worker order. Run: socklab scripts/tasks_demo.lua
+-- Tasks and channels. Three workers send their results on a channel; the main
+-- chunk collects them as they come (in whatever order the tasks finish) and
+-- prints them in worker order. Then two tasks play ping-pong over two
+-- channels: each waits for the other, which works only because both run at
+-- once. Run: socklab scripts/tasks_demo.lua
+-- Python: threading.Thread(target=f, args=(n,)).start() is spawn(f, n);
+-- queue.Queue() is chan(); q.put(v) / q.get() are ch:send(v) / ch:recv().
 
 local results = chan()
 local workers = {}
 for id = 1, 3 do
   workers[id] = spawn(function(n)
-    sleep((4 - n) * 0.05) -- worker 3 finishes first, worker 1 last
     results:send({id = n, square = n * n})
     return n
   end, id)
 end
 
-local got, order = {}, {}
+local got = {}
 for _ = 1, 3 do
-  local r = assert(results:recv(5))
+  local r = assert(results:recv(30))
   got[r.id] = r
-  order[#order + 1] = r.id
 end
-print("arrival order: " .. table.concat(order, " "))
 for id = 1, 3 do
   print(("worker %d: %d squared is %d"):format(id, id, got[id].square))
 end
@@ -30,3 +31,21 @@ end
 for i, r in ipairs(join(workers)) do
   print("worker " .. i .. " returned", unpack(r))
 end
+
+local ping, pong = chan(), chan()
+local player = spawn(function()
+  for _ = 1, 3 do
+    local ball = ping:recv()
+    print("  pong " .. ball)
+    pong:send(ball + 1)
+  end
+  return true
+end)
+local ball = 1
+for _ = 1, 3 do
+  print("ping " .. ball)
+  ping:send(ball)
+  ball = pong:recv()
+end
+assert(player:join())
+print("ball after three rounds:", ball)

@@ -39,10 +39,12 @@ local reply = c:recvline(false)
 c:close() echo:join()
 return reply]])
 
-show("Channels hand values between tasks",
+show("Channels hand values between tasks (they arrive in any order: sort them)",
   [[local ch = chan()
-for i = 1, 3 do spawn(function() sleep(0.01 * (4 - i)) ch:send(i * i) end) end
-return (ch:recv()), (ch:recv()), (ch:recv())]])
+for i = 1, 3 do spawn(function() ch:send(i * i) end) end
+local squares = {(ch:recv()), (ch:recv()), (ch:recv())}
+table.sort(squares)
+return table.concat(squares, " ")]])
 
 show("pcall keeps your locals intact (gopher-lua's own does not: upstream #448)",
   [[local n = 0

@@ -18,6 +18,7 @@ var startTime = time.Now()
 func (rt *Runtime) installBuiltins() {
 	rt.load(builtins(rt))
 	rt.installLibraryOverrides()
+	rt.installCoroutines()
 }
 
 // builtins is the module of socklab's globals, made fresh for each runtime
@@ -31,13 +32,13 @@ func builtins(rt *Runtime) *Module {
 			{Name: "sleep", Args: "(seconds)", Doc: "Pauses the current task. seconds may be fractional; other tasks keep running and Ctrl-C interrupts it.", Fn: luaSleep},
 			{Name: "join", Args: "(tasks[, timeout])", Doc: "Waits for a list of tasks. Returns a list of their result lists ({nil, err} for a task that failed or did not finish in time).", Fn: luaJoinAll},
 			{Name: "tasks", Args: "()", Doc: "Lists the running background tasks.", Fn: luaTasks},
-			{Name: "chan", Args: "([capacity])", Doc: "Makes a channel between tasks. Go-style: ch:send(v), ch:recv([timeout]), ch:close(). capacity 0 (the default) means every send waits for a receiver.", Fn: luaChan},
+			{Name: "chan", Args: "([capacity])", Doc: "Makes a channel between tasks. Go-style: ch:send(v), ch:recv([timeout]), ch:close(). capacity 0 (the default) means every send waits for a receiver; at most 65536.", Fn: luaChan},
 			{Name: "now", Args: "()", Doc: "Monotonic seconds, for timing. Fractional seconds since socklab started: subtract two readings.", Fn: luaNow},
 			{Name: "help", Args: "([name])", Doc: "Shows help on a module or function. help() lists modules, help(socket) a module, help(socket.connect) or help(\"socket.connect\") one function.", Fn: rt.help},
 			{Name: "print", Args: "(...)", Doc: "Prints its arguments, tab-separated. As Lua's print; output of background tasks lands above the prompt.", Fn: rt.print},
-			{Name: "pcall", Args: "(f, ...)", Doc: "Calls f(...) in protected mode. Returns true and its results, or false and the error. Unlike gopher-lua's own, it leaves the caller's locals intact (upstream bug #448).", Fn: basePcall},
-			{Name: "error", Args: "([message[, level]])", Doc: "Raises an error with any value. Level 1 (the default) prefixes the position of the caller, 0 none.", Fn: baseError},
-			{Name: "xpcall", Args: "(f, handler)", Doc: "Like pcall, with an error handler. An error is passed through handler (e.g. debug.traceback) before it is returned.", Fn: baseXpcall},
+			{Name: "pcall", Args: "(f, ...)", Doc: "Calls f(...) in protected mode. Returns true and its results, or false and the error. Unlike gopher-lua's own, it leaves the caller's locals intact (upstream bug #448).", Fn: basePcall, relays: true},
+			{Name: "error", Args: "([message[, level]])", Doc: "Raises an error with any value. Level 1 (the default) prefixes the position of the caller, 0 none.", Fn: baseError, relays: true},
+			{Name: "xpcall", Args: "(f, handler)", Doc: "Like pcall, with an error handler. An error is passed through handler (e.g. debug.traceback) before it is returned.", Fn: baseXpcall, relays: true},
 		},
 		Types: []*Type{taskType, chanType},
 	}
@@ -219,7 +220,7 @@ func pushResults(L *lua.LState, t *Task) int {
 	results, err := t.Result()
 	if err != nil {
 		L.Push(lua.LNil)
-		L.Push(lua.LString(errorMessage(err)))
+		L.Push(errorValue(err)) // the value raised, as pcall returns it: a table stays a table
 		return 2
 	}
 	for _, v := range results {
@@ -248,17 +249,31 @@ func luaJoinAll(L *lua.LState) int {
 	if timeout >= 0 {
 		deadline = time.Now().Add(timeout)
 	}
-	out := L.NewTable()
-	var failures []string
-	for i := 1; i <= list.Len(); i++ {
-		t, ok := list.RawGetInt(i).(*lua.LUserData)
+	tasks := make([]*Task, list.Len())
+	for i := range tasks {
+		t, ok := list.RawGetInt(i + 1).(*lua.LUserData)
 		task, isTask := (*Task)(nil), false
 		if ok {
 			task, isTask = t.Value.(*Task)
 		}
 		if !isTask {
-			L.ArgError(1, fmt.Sprintf("list of tasks expected, item %d is a %s", i, list.RawGetInt(i).Type()))
+			L.ArgError(1, fmt.Sprintf("list of tasks expected, item %d is a %s", i+1, list.RawGetInt(i+1).Type()))
 		}
+		tasks[i] = task
+	}
+	// Every task is awaited from now on: one that fails while we wait for
+	// an earlier one is collected here, not reported as unjoined.
+	for _, task := range tasks {
+		task.joiners.Add(1)
+	}
+	defer func() {
+		for _, task := range tasks {
+			task.joiners.Add(-1)
+		}
+	}()
+	out := L.NewTable()
+	var failures []string
+	for _, task := range tasks {
 		left := time.Duration(-1)
 		if timeout >= 0 {
 			left = max(time.Until(deadline), 0)

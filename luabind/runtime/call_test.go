@@ -57,6 +57,12 @@ func init() {
 				}
 				return len(results) + 1
 			}},
+			{Name: "relay", Args: "(f)", Doc: "Calls f through runtime.Call and raises its error with a prefix, as net.scan does for on_result.", Fn: func(L *lua.LState) int {
+				if _, err := rtm.Call(L, L.CheckFunction(1)); err != nil {
+					L.RaiseError("calltest.relay: %s", rtm.ErrorMessage(err))
+				}
+				return 0
+			}},
 			{Name: "serve", Args: "(handler, n)", Doc: "Calls handler(i) for i = 1..n from n Go goroutines (runtime.CallOn) while this task blocks; returns the list of first results or error messages.", Fn: func(L *lua.LState) int {
 				fn := L.CheckFunction(1)
 				n := L.CheckInt(2)

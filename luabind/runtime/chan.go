@@ -34,10 +34,14 @@ var chanType = &Type{
 	},
 }
 
+// maxChanCapacity bounds a channel's buffer, which Go allocates whole when
+// the channel is made (16 bytes a slot: 1 MiB at most).
+const maxChanCapacity = 1 << 16
+
 func luaChan(L *lua.LState) int {
 	n := L.OptInt(1, 0)
-	if n < 0 || n > 1<<24 {
-		L.ArgError(1, "capacity must be between 0 and 16777216")
+	if n < 0 || n > maxChanCapacity {
+		L.ArgError(1, fmt.Sprintf("capacity must be between 0 and %d", maxChanCapacity))
 	}
 	c := &Channel{data: make(chan lua.LValue, n), closed: make(chan struct{}), capacity: n}
 	L.Push(NewUserData(L, "chan", c))
@@ -62,7 +66,7 @@ func chanSend(L *lua.LState) int {
 	if c.isClosed() {
 		L.RaiseError("send on closed channel")
 	}
-	// A socket in flight belongs to the session until a receiver adopts it,
+	// A resource in flight belongs to the session until a receiver adopts it,
 	// so that the sender ending does not close it.
 	rt := Of(L)
 	rt.ledger.give(v, rt.root)
@@ -86,11 +90,12 @@ func chanSend(L *lua.LState) int {
 		}
 		return nil
 	})
-	switch {
-	case sent:
+	if sent {
 		L.Push(lua.LTrue)
 		return 1
-	case closed:
+	}
+	Adopt(L, v) // not sent: what it holds is the sender's again
+	if closed {
 		L.RaiseError("send on closed channel")
 	}
 	return Fail(L, ErrTimeout)

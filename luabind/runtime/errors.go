@@ -3,7 +3,6 @@ package runtime
 import (
 	"errors"
 	"fmt"
-	"strings"
 
 	lua "github.com/yuin/gopher-lua"
 )
@@ -37,13 +36,11 @@ func FailMessage(L *lua.LState, msg string) int {
 // ErrTimeout is what a timed-out operation fails with ("timed out").
 var ErrTimeout = errors.New("timed out")
 
-func isInterrupted(err error) bool {
-	if errors.Is(err, ErrInterrupted) {
-		return true
-	}
-	var apiErr *lua.ApiError
-	return errors.As(err, &apiErr) && strings.HasSuffix(errorMessage(err), ErrInterrupted.Error())
-}
+// isInterrupted reports a real cancellation only: a task whose own error
+// message happens to end in "interrupted" failed, and is reported as such.
+// (The VM's cancellation error is replaced by ErrInterrupted when a task
+// ends, and pcall checks the task's context itself.)
+func isInterrupted(err error) bool { return errors.Is(err, ErrInterrupted) }
 
 // interruptedError replaces whatever error a cancelled task died of with the
 // plain "interrupted".

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"context"
+	"fmt"
 
 	lua "github.com/yuin/gopher-lua"
 )
@@ -17,10 +18,32 @@ func basePcall(L *lua.LState) int {
 }
 
 // baseError is Lua 5.1's error: unlike gopher-lua's, error() with no
-// argument raises nil instead of complaining.
+// argument raises nil instead of complaining, and level n names the
+// position of the function n levels up (gopher-lua's is one level short for
+// n ≥ 2, and puts a blank before the message when there is no position).
 func baseError(L *lua.LState) int {
-	L.Error(L.Get(1), L.OptInt(2, 1))
+	obj := L.Get(1)
+	if s, ok := obj.(lua.LString); ok {
+		if level := L.OptInt(2, 1); level > 0 {
+			obj = lua.LString(position(L, level) + string(s))
+		}
+	}
+	L.Error(obj, 0)
 	return 0
+}
+
+// position is Lua 5.1's luaL_where: "chunk:line: " of the function level
+// levels above error's own frame, or "" when that is a Go function or
+// beyond the stack of this thread.
+func position(L *lua.LState, level int) string {
+	dbg, ok := L.GetStack(level)
+	if !ok {
+		return ""
+	}
+	if _, err := L.GetInfo("Sl", dbg, lua.LNil); err != nil || dbg.CurrentLine <= 0 {
+		return ""
+	}
+	return fmt.Sprintf("%s:%d: ", dbg.Source, dbg.CurrentLine)
 }
 
 // callable reports whether v can be called: a function, or a value whose
@@ -64,7 +87,13 @@ func protectedCall(L *lua.LState, fn lua.LValue, first int, handler *lua.LFuncti
 	}
 	if err != nil {
 		L.Push(lua.LFalse)
-		L.Push(errorValue(err))
+		// gopher-lua marks the value a handler returned ApiErrorError; any
+		// other kind means the handler itself failed.
+		if apiErr, ok := err.(*lua.ApiError); handler != nil && (!ok || apiErr.Type != lua.ApiErrorError) {
+			L.Push(lua.LString("error in error handling"))
+		} else {
+			L.Push(errorValue(err))
+		}
 		return 2
 	}
 	L.Push(lua.LTrue)

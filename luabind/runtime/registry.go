@@ -22,6 +22,10 @@ type Function struct {
 
 	module string // "socket", "net", "" for globals; set by the registry
 	method string // the type name, for methods
+	// relays is set for functions that raise errors coming from Lua code
+	// (error, the coroutine functions): their messages are passed on as
+	// they are, never reworded as this function's argument errors.
+	relays bool
 }
 
 // Signature is how help() titles the function: "socket.connect(host, port)".
@@ -137,11 +141,15 @@ func (rt *Runtime) bind(f *Function) *lua.LFunction {
 	impl := f.Fn
 	name := f.Signature()
 	isMethod := f.method != ""
+	relays := f.relays
 	lf := rt.L.NewFunction(func(L *lua.LState) (n int) {
 		defer func() {
 			if r := recover(); r != nil {
 				if apiErr, isLuaError := r.(*lua.ApiError); isLuaError {
-					panic(asLua51ArgError(apiErr, f.Name, isMethod))
+					if relays {
+						panic(apiErr)
+					}
+					panic(asLua51ArgError(withoutEmptyPosition(apiErr), f.Name, isMethod))
 				}
 				L.RaiseError("internal error in %s: %v", name, r)
 			}
@@ -152,7 +160,27 @@ func (rt *Runtime) bind(f *Function) *lua.LFunction {
 	return lf
 }
 
-var argErrorPattern = regexp.MustCompile(`^(.*)bad argument #(\d+) to (.+?) \((.*)\)$`)
+// argErrorPattern matches an argument error raised by the function itself:
+// nothing before it but gopher-lua's position ("chunk:12: " or the blank it
+// leaves when there is none), and the function named as gopher-lua names it
+// (unquoted). An argument error that a callback raised and the function
+// relays with a prefix of its own ("net.scan: on_result: test:1: bad
+// argument #1 to 'rep' …") belongs to the callback and is left alone.
+var argErrorPattern = regexp.MustCompile(`^(\s*|[^:\n]+:\d+: )bad argument #(\d+) to ([^'\s][^\n]*?) \((.*)\)$`)
+
+// withoutEmptyPosition drops the blank gopher-lua puts before a message
+// raised from a Go function that has no Lua caller to name (pcall(f, …)
+// calling f directly): " send on closed channel" is "send on closed channel"
+// in Lua 5.1.
+func withoutEmptyPosition(err *lua.ApiError) *lua.ApiError {
+	msg, ok := err.Object.(lua.LString)
+	if !ok || !strings.HasPrefix(string(msg), " ") {
+		return err
+	}
+	copied := *err
+	copied.Object = lua.LString(strings.TrimPrefix(string(msg), " "))
+	return &copied
+}
 
 // asLua51ArgError words gopher-lua's "bad argument #3 to connect (…)" as
 // Lua 5.1 does: the function name quoted and, for a method call, self not

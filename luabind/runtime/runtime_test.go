@@ -152,7 +152,7 @@ func TestBadArgumentsAreLuaErrors(t *testing.T) {
 		{`local h = spawn(function() end) h.join(42)`, "calling 'join' on bad self (task expected, got number)"},
 		{`local h = spawn(function() end) h:join("soon")`, "bad argument #1 to 'join' (number expected, got string)"},
 		{`join({1})`, "bad argument #1 to 'join' (list of tasks expected, item 1 is a number)"},
-		{`chan(-1)`, "bad argument #1 to 'chan' (capacity must be between 0 and 16777216)"},
+		{`chan(-1)`, "bad argument #1 to 'chan' (capacity must be between 0 and 65536)"},
 		{`testmod.panic()`, "internal error in testmod.panic(): assignment to entry in nil map"},
 	}
 	for _, c := range cases {

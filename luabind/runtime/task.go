@@ -29,6 +29,7 @@ type Task struct {
 
 	joiners    atomic.Int32 // tasks waiting in join: a failure nobody awaits is reported
 	background bool         // started by spawn, not by Exec
+	unjoined   bool         // failed with nobody waiting: Spawn reports it; set before done
 
 	// Guarded by the runtime's ledger lock (owner.go).
 	resources map[io.Closer]struct{}
@@ -145,6 +146,10 @@ func (t *Task) runLocked(fn *lua.LFunction, args []lua.LValue) ([]lua.LValue, er
 		err, results = interruptedError(err), nil
 	}
 	t.results, t.err = results, err
+	// Decided before done is closed: a join that started before then counts
+	// as awaiting the failure (join of a list registers with every task
+	// first), so its failure is not also printed.
+	t.unjoined = err != nil && t.joiners.Load() == 0 && !isInterrupted(err)
 	t.finish(results)
 	rt.tasksMu.Lock()
 	delete(rt.tasks, t.id)
@@ -199,7 +204,7 @@ func Spawn(L *lua.LState, fn *lua.LFunction, args []lua.LValue) *Task {
 	go func() {
 		defer rt.wg.Done()
 		_, err := t.run(fn, args)
-		if err != nil && t.joiners.Load() == 0 && !isInterrupted(err) {
+		if t.unjoined {
 			fmt.Fprintf(rt.Stderr(), "task %d (%s) failed: %v\n", t.id, t.name, errorMessage(err))
 		}
 	}()
