@@ -163,7 +163,7 @@ func (s *Server) Errors() int64 { return s.errs.Load() }
 func (s *Server) Done() <-chan struct{} { return s.done }
 
 // tcpPatience is how long a TCP connection may stay silent.
-const tcpPatience = 10 * time.Second
+const tcpPatience = 30 * time.Second
 
 // shutdownGrace bounds how long Close waits for queries being answered.
 const shutdownGrace = 5 * time.Second
