@@ -6,6 +6,7 @@ import (
 	_ "socklab/luabind/dns"
 	_ "socklab/luabind/ipaddress"
 	_ "socklab/luabind/netinfo"
+	_ "socklab/luabind/ping"
 	_ "socklab/luabind/scan"
 	_ "socklab/luabind/socket"
 )
