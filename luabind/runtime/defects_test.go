@@ -190,6 +190,31 @@ func TestJoinedFailuresAreNotReported(t *testing.T) {
 	}
 }
 
+// Defect 12: a resource captured by a spawned closure stays open while that
+// task runs, even when the task that opened it ends first; it is closed when
+// the last task that owns it ends.
+func TestCapturedResourceOutlivesItsOpener(t *testing.T) {
+	baseline := openResources.Load()
+	out := mustRun(t, `
+		local result, release = chan(1), chan()
+		spawn(function()
+			local conn = testmod.open()           -- as srv:accept() would
+			spawn(function()
+				release:recv()                    -- runs on after its opener ended
+				result:send(conn:closed())
+			end)
+		end):join()
+		release:send(true)
+		print(result:recv())
+		-- passing it on explicitly still moves it
+		local r = testmod.open()
+		print(spawn(function(r) return r:closed() end, r):join())`)
+	if out != "false\ttrue\nfalse\n" {
+		t.Errorf("got %q", out)
+	}
+	waitFor(t, func() bool { return openResources.Load() == baseline })
+}
+
 // Defect 15: an argument error inside a callback is not blamed on the
 // function that called the callback.
 func TestCallbackArgErrorKeepsItsName(t *testing.T) {

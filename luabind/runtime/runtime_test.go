@@ -86,6 +86,9 @@ func init() {
 				rtm.Untrack(L, r)
 				r.Close()
 				return 0
+			}}, {Name: "closed", Args: "()", Doc: "Reports whether it is closed.", Fn: func(L *lua.LState) int {
+				L.Push(lua.LBool(rtm.Check[*fakeResource](L, 1, "fake").closed.Load()))
+				return 1
 			}}},
 		}},
 	})
