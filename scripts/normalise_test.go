@@ -16,6 +16,8 @@ var (
 	// The machine's name, where a script says it prints it, and its address.
 	hostName = regexp.MustCompile(`\b(Host Name = |host name )` + regexp.QuoteMeta(thisHost()) + `\b`)
 	hostIP   = regexp.MustCompile(`(\|\| IP = )\S+`)
+	// netstat's PID/Program name column, for socklab's own sockets.
+	pidProgram = regexp.MustCompile(`\b\d+/socklab\b`)
 )
 
 // perScript holds what only one script's output varies in.
@@ -25,6 +27,13 @@ var perScript = map[string][]struct {
 }{
 	// How many datagrams fit in a small receive buffer depends on the kernel.
 	"tcp_vs_udp": {{regexp.MustCompile(`kept \d+, the kernel dropped \d+`), "kept N, the kernel dropped M"}},
+	// dig's header: a random query ID, the time, the server's port, the date.
+	"dns_records": {
+		{regexp.MustCompile(`\bid: \d+`), "id: ID"},
+		{regexp.MustCompile(`Query time: \d+ msec`), "Query time: N msec"},
+		{regexp.MustCompile(`#\d+\(`), "#PORT("},
+		{regexp.MustCompile(`;; WHEN: .*`), ";; WHEN: DATE"},
+	},
 }
 
 func thisHost() string {
@@ -50,6 +59,7 @@ func normalise(script, s string) string {
 	s = duration.ReplaceAllString(s, "TIME")
 	s = hostName.ReplaceAllString(s, "${1}HOSTNAME")
 	s = hostIP.ReplaceAllString(s, "${1}HOSTIP")
+	s = pidProgram.ReplaceAllString(s, "PID/socklab")
 	for _, r := range perScript[script] {
 		s = r.re.ReplaceAllString(s, r.with)
 	}
@@ -70,6 +80,7 @@ func TestNormalise(t *testing.T) {
 		"on host name " + host + ", port 1234":          "on host name HOSTNAME, port PORT",
 		"Host Name = " + host + "x || IP = 10.0.0.1":    "Host Name = " + host + "x || IP = HOSTIP",
 		"the kernel dropped 47 (tcp_vs_udp rules only)": "the kernel dropped 47 (tcp_vs_udp rules only)",
+		"ESTABLISHED 10143/socklab":                     "ESTABLISHED PID/socklab",
 	}
 	for in, want := range tests {
 		if got := normalise("", in); got != want {

@@ -10,7 +10,7 @@ import (
 	"os/signal"
 	"strings"
 
-	"github.com/chzyer/readline"
+	"github.com/ergochat/readline"
 	lua "github.com/yuin/gopher-lua"
 
 	"socklab/luabind/runtime"
@@ -46,7 +46,7 @@ func (s *session) repl(banner bool) int {
 		editOut = s.stderr
 	}
 	if isTerminal(s.stdin) {
-		rl, err := readline.NewEx(&readline.Config{
+		rl, err := readline.NewFromConfig(&readline.Config{
 			Prompt:                 prompt,
 			HistoryFile:            historyPath(),
 			DisableAutoSaveHistory: true, // a multi-line chunk is one entry
@@ -223,7 +223,7 @@ func (r *readlineReader) readLine(prompt string) (string, error) {
 
 func (r *readlineReader) addHistory(entry string) {
 	for _, line := range strings.Split(entry, "\n") {
-		r.rl.SaveHistory(line)
+		r.rl.SaveToHistory(line)
 	}
 }
 

@@ -1,49 +1,5 @@
 package scan
 
-// The Lua face of the scanner: net.scan and its helpers. It only converts
-// arguments and results; the engine (Scan) does the work.
-//
-//	r = net.scan("127.0.0.1", "1-65535", {banner = true})
-//	print(r)                    -- an nmap-style table
-//	for _, p in ipairs(r:open()) do print(p.port, p.service) end
-//
-// # The result
-//
-// net.scan returns a plain Lua list with one entry per port that is NOT
-// closed (open, filtered, open|filtered), sorted by address then port, like
-// the table nmap prints: a full scan of a host holds a handful of entries,
-// not 65,535. Each entry is
-//
-//	{host = "localhost", ip = "127.0.0.1", port = 22, proto = "tcp",
-//	 state = "open", service = "ssh", banner = "SSH-2.0-…", rtt = 0.0001}
-//
-// (service and banner are absent when unknown or empty; rtt is in seconds).
-// The list also carries summary fields: hosts (targets scanned), ports
-// (ports per target), scanned (ports decided, hosts × ports unless the scan
-// was interrupted), closed (how many closed ports are not listed), elapsed
-// (seconds) and interrupted (true only when Ctrl-C or a cancel cut the scan
-// short; the list then holds what was decided before). Its metatable gives
-// r:open() (a new list of the open entries, same metatable and summary
-// fields), r:json([pretty]) and __tostring (the nmap-style table). ipairs,
-// #r and r[1].port work as on any list.
-//
-// # Callbacks and progress
-//
-// The engine reports results from its worker goroutines. on_result is a Lua
-// callback, so it runs on the caller's task: the scan runs in a goroutine,
-// its OnResult appends to a queue, and the calling task alternates between
-// runtime.Block (waiting for the queue, lock released) and calling the
-// callback for each queued result (lock held). It is called for every result
-// that is not closed (the entries the final list will hold), in the order
-// they are decided; all calls are made before net.scan returns. An error in
-// the callback cancels the scan, waits for the engine to stop (closing its
-// sockets) and re-raises the error.
-//
-// The progress bar is drawn on the runtime's stderr only when that is a
-// terminal (runtime.OnTerminal) and the scan has lasted progressDelay; it is
-// redrawn in place with \r and erased when the scan ends, so nothing of it
-// remains on screen or in a log.
-
 import (
 	"context"
 	"errors"
@@ -57,6 +13,7 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 
+	engine "socklab/internal/scan"
 	"socklab/luabind/pyerr"
 	"socklab/luabind/runtime"
 )
@@ -68,15 +25,40 @@ const resultTypeName = "scanresult"
 // prefix strings in the registry, so each runtime has its own).
 const allowKey = "socklab.net.scan_allow"
 
-// Test hooks.
-var (
-	// luaLookup resolves host names for net.scan.
-	luaLookup LookupFunc = DefaultLookup
-	// luaOps, when set, replaces the engine's syscalls (fake sockets).
-	luaOps *sysOps
+// configKey is where a runtime keeps its scanner configuration (a
+// *config in a userdata in the registry), so tests of different runtimes
+// run in parallel with their own.
+const configKey = "socklab.net.scan_config"
+
+// config is what a runtime's net.scan uses besides its arguments.
+type config struct {
+	// lookup resolves host names.
+	lookup engine.LookupFunc
+	// scan runs the engine (tests replace it to keep packets in).
+	scan func(context.Context, []engine.Target, []int, engine.Options) (*engine.Report, error)
 	// progressDelay is how long a scan runs before its progress bar shows.
-	progressDelay = time.Second
-)
+	progressDelay time.Duration
+}
+
+func defaultConfig() *config {
+	return &config{lookup: engine.DefaultLookup, scan: engine.Scan, progressDelay: time.Second}
+}
+
+// configOf returns L's runtime's configuration, making the default one the
+// first time.
+func configOf(L *lua.LState) *config {
+	reg := L.Get(lua.RegistryIndex)
+	if ud, ok := L.GetField(reg, configKey).(*lua.LUserData); ok {
+		if c, ok := ud.Value.(*config); ok {
+			return c
+		}
+	}
+	c := defaultConfig()
+	ud := L.NewUserData()
+	ud.Value = c
+	L.SetField(reg, configKey, ud)
+	return c
+}
 
 func init() {
 	runtime.Register(&runtime.Module{
@@ -176,14 +158,14 @@ func portsOf(v lua.LValue) ([]int, error) {
 		}
 		return []int{p}, nil
 	case lua.LString:
-		return ParsePorts(string(x))
+		return engine.ParsePorts(string(x))
 	case *lua.LTable:
 		if top := x.RawGetString("top"); top != lua.LNil {
 			num, ok := top.(lua.LNumber)
 			if !ok || float64(num) != float64(int(num)) {
 				return nil, fmt.Errorf("{top = N}: N must be a whole number, got %s", typeName(top))
 			}
-			ports, err := TopPorts(int(num))
+			ports, err := engine.TopPorts(int(num))
 			slices.Sort(ports)
 			return ports, err
 		}
@@ -197,7 +179,7 @@ func portsOf(v lua.LValue) ([]int, error) {
 				}
 				ports = append(ports, p)
 			case lua.LString:
-				ps, err := ParsePorts(string(item))
+				ps, err := engine.ParsePorts(string(item))
 				if err != nil {
 					return nil, err
 				}
@@ -220,15 +202,15 @@ func portNumber(x lua.LNumber) (int, error) {
 	if f != float64(int64(f)) {
 		return 0, fmt.Errorf("bad port %v: ports are whole numbers", x)
 	}
-	if f < 1 || f > MaxPort {
+	if f < 1 || f > engine.MaxPort {
 		return 0, fmt.Errorf("bad port range %v: ports are 1-65535", x)
 	}
 	return int(f), nil
 }
 
-// luaOptions is what net.scan's opts table holds besides engine Options.
+// luaOptions is what net.scan's opts table holds besides engine engine.Options.
 type luaOptions struct {
-	opts     Options
+	opts     engine.Options
 	progress lua.LValue // nil (auto), true or false
 	onResult *lua.LFunction
 }
@@ -377,18 +359,18 @@ func luaScan(L *lua.LState) int {
 	}
 	opts := o.opts
 	opts.Allow = allowed(L)
-	opts.ops = luaOps
+	cfg := configOf(L)
 
 	// Resolve (a DNS query may block: without the lock). A lookup failure is
 	// a network failure (nil, message); a malformed target is misuse.
 	var (
-		targets   []Target
+		targets   []engine.Target
 		parseErr  error
 		lookupErr error
 		lookupMu  sync.Mutex
 	)
 	lookup := func(ctx context.Context, host string) ([]netip.Addr, error) {
-		addrs, err := luaLookup(ctx, host)
+		addrs, err := cfg.lookup(ctx, host)
 		if err == nil && len(addrs) == 0 {
 			err = errors.New("no addresses")
 		}
@@ -400,7 +382,7 @@ func luaScan(L *lua.LState) int {
 		return addrs, err
 	}
 	runtime.Block(L, func(ctx context.Context) error {
-		targets, parseErr = ParseTargetsWith(ctx, specs, lookup)
+		targets, parseErr = engine.ParseTargetsWith(ctx, specs, lookup)
 		return nil
 	})
 	if parseErr != nil {
@@ -412,49 +394,49 @@ func luaScan(L *lua.LState) int {
 		L.ArgError(1, parseErr.Error())
 	}
 
-	// The scope guard, before anything is sent (Scan checks again).
+	// The scope guard, before anything is sent (engine.Scan checks again).
 	scope := make([]netip.Prefix, len(targets))
 	for i, t := range targets {
 		scope[i] = netip.PrefixFrom(t.IP, t.IP.BitLen())
 	}
-	if err := CheckScope(scope, opts.Allow, opts.IHavePermission); err != nil {
+	if err := engine.CheckScope(scope, opts.Allow, opts.IHavePermission); err != nil {
 		L.RaiseError("net.scan: %s", err.Error())
 	}
-	if len(targets) > MaxProbes/len(ports) {
-		L.RaiseError("net.scan: %d hosts × %d ports is more than %d probes; scan fewer hosts or ports", len(targets), len(ports), MaxProbes)
+	if len(targets) > engine.MaxProbes/len(ports) {
+		L.RaiseError("net.scan: %d hosts × %d ports is more than %d probes; scan fewer hosts or ports", len(targets), len(ports), engine.MaxProbes)
 	}
 
 	rt := runtime.Of(L)
 	var bar *progressBar
 	if o.progress != lua.LFalse && runtime.OnTerminal(L) {
-		bar = &progressBar{w: rt.Stderr(), start: time.Now(), delay: progressDelay, hosts: len(targets)}
+		bar = &progressBar{w: rt.Stderr(), start: time.Now(), delay: cfg.progressDelay, hosts: len(targets)}
 		opts.Progress = bar.update
 	}
 	var q *resultQueue
 	if o.onResult != nil || bar != nil {
 		q = &resultQueue{ready: make(chan struct{}, 1), keep: o.onResult != nil}
-		opts.OnResult = func(r Result) {
-			if r.State == Open && bar != nil {
+		opts.OnResult = func(r engine.Result) {
+			if r.State == engine.Open && bar != nil {
 				bar.open.Add(1)
 			}
-			if q.keep && r.State != Closed {
+			if q.keep && r.State != engine.Closed {
 				q.add(r)
 			}
 		}
 	}
 
 	var (
-		rep     *Report
+		rep     *engine.Report
 		scanErr error
 		cbErr   error
 	)
 	if o.onResult == nil {
 		runtime.Block(L, func(ctx context.Context) error {
-			rep, scanErr = Scan(ctx, targets, ports, opts)
+			rep, scanErr = cfg.scan(ctx, targets, ports, opts)
 			return nil
 		})
 	} else {
-		rep, scanErr, cbErr = scanWithCallback(L, targets, ports, opts, q, o.onResult, bar)
+		rep, scanErr, cbErr = scanWithCallback(L, cfg, targets, ports, opts, q, o.onResult, bar)
 	}
 	if bar != nil {
 		bar.clear()
@@ -474,7 +456,7 @@ func luaScan(L *lua.LState) int {
 	}
 	interrupted := false
 	if scanErr != nil {
-		var scopeErr *ScopeError
+		var scopeErr *engine.ScopeError
 		switch {
 		case errors.As(scanErr, &scopeErr):
 			L.RaiseError("net.scan: %s", scanErr.Error())
@@ -489,7 +471,7 @@ func luaScan(L *lua.LState) int {
 		}
 	}
 	if rep == nil {
-		rep = &Report{Hosts: len(targets), Ports: len(ports)}
+		rep = &engine.Report{Hosts: len(targets), Ports: len(ports)}
 	}
 	L.Push(pushReport(L, rep, interrupted))
 	return 1
@@ -497,14 +479,14 @@ func luaScan(L *lua.LState) int {
 
 // scanWithCallback runs the scan in a goroutine and calls onResult on the
 // calling task for each queued result (see the file comment).
-func scanWithCallback(L *lua.LState, targets []Target, ports []int, opts Options, q *resultQueue,
-	onResult *lua.LFunction, bar *progressBar) (rep *Report, scanErr, cbErr error) {
+func scanWithCallback(L *lua.LState, cfg *config, targets []engine.Target, ports []int, opts engine.Options, q *resultQueue,
+	onResult *lua.LFunction, bar *progressBar) (rep *engine.Report, scanErr, cbErr error) {
 	ctx, cancel := context.WithCancel(runtime.Context(L))
 	defer cancel()
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		rep, scanErr = Scan(ctx, targets, ports, opts)
+		rep, scanErr = cfg.scan(ctx, targets, ports, opts)
 	}()
 	wait := func() {
 		runtime.Block(L, func(context.Context) error { <-done; return nil })
@@ -514,7 +496,7 @@ func scanWithCallback(L *lua.LState, targets []Target, ports []int, opts Options
 	// in it unwinds only its own frames.
 	services := serviceCache{}
 	for {
-		var batch []Result
+		var batch []engine.Result
 		finished := false
 		runtime.Block(L, func(context.Context) error {
 			select {
@@ -548,12 +530,12 @@ func scanWithCallback(L *lua.LState, targets []Target, ports []int, opts Options
 // resultQueue carries results from the engine's workers to the caller.
 type resultQueue struct {
 	mu      sync.Mutex
-	pending []Result
+	pending []engine.Result
 	ready   chan struct{} // one slot: "pending is not empty"
 	keep    bool
 }
 
-func (q *resultQueue) add(r Result) {
+func (q *resultQueue) add(r engine.Result) {
 	q.mu.Lock()
 	q.pending = append(q.pending, r)
 	q.mu.Unlock()
@@ -563,7 +545,7 @@ func (q *resultQueue) add(r Result) {
 	}
 }
 
-func (q *resultQueue) take() []Result {
+func (q *resultQueue) take() []engine.Result {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	b := q.pending
@@ -607,7 +589,7 @@ func luaTopPorts(L *lua.LState) int {
 	if float64(num) != float64(int(num)) {
 		L.ArgError(1, "n must be a whole number")
 	}
-	ports, err := TopPorts(int(num))
+	ports, err := engine.TopPorts(int(num))
 	if err != nil {
 		L.ArgError(1, err.Error())
 	}

@@ -10,6 +10,7 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 
+	"socklab/internal/scan/scantest"
 	"socklab/luabind/runtime"
 )
 
@@ -28,11 +29,12 @@ func joinInts(ns []int) string {
 // listeners, every other port closed; with on_result, the callback sees
 // exactly them too.
 func TestLuaFullScanNetns(t *testing.T) {
-	if !netnsChild(t, nsOpts{}) {
+	t.Parallel()
+	if !scantest.Child(t, scantest.NS{}) {
 		return
 	}
-	l := startListeners(t, 5, 0)
-	want := slices.Clone(l.tcp)
+	l := scantest.Listen(t, 5, 0)
+	want := slices.Clone(l.TCP)
 	slices.Sort(want)
 	e := newLua(t)
 	for _, spec := range []string{`"-"`, `"1-65535"`} {
@@ -57,45 +59,44 @@ func TestLuaFullScanNetns(t *testing.T) {
 }
 
 // TestLuaInterruptNetns: cancelling the chunk (what Ctrl-C does) during a
-// full scan returns quickly, with "interrupted", and leaves no socket open.
+// full scan ends it with "interrupted" and leaves no socket open. The
+// cancel comes when the scan has reached a listener on port 1 (an event,
+// not a sleep); how long the return took is logged, not asserted.
 func TestLuaInterruptNetns(t *testing.T) {
-	if !netnsChild(t, nsOpts{}) {
+	t.Parallel()
+	if !scantest.Child(t, scantest.NS{}) {
 		return
 	}
-	startListeners(t, 3, 0)
+	l := scantest.Listen(t, 3, 0)
+	l.ListenTCP(t, "127.0.0.1:1")
 	e := newLua(t)
-	e.run(t, `net.scan("127.0.0.1", 1)`) // warm up: timers, threads
-	base := fdCount(t)
+	e.run(t, `net.scan("127.0.0.1", 2)`) // warm up: timers, threads
+	base := scantest.FDCount(t)
 	for _, opts := range []string{"", `, {on_result = function() end}`, `, {progress = true}`} {
 		e.rt.SetTerminal(opts != "")
-		ctx, cancel := context.WithCancel(context.Background())
-		type outcome struct {
-			err  error
-			took time.Duration
+		for len(l.Accepted) > 0 {
+			<-l.Accepted
 		}
+		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan error, 1)
 		go func() {
 			_, err := e.exec(ctx, t, `local r = net.scan("127.0.0.1", "-"`+opts+`) return #r`)
 			done <- err
 		}()
-		time.Sleep(100 * time.Millisecond)
+		var err error
+		select {
+		case <-l.Accepted:
+		case err = <-done:
+			t.Fatalf("opts %q: the scan ended before it reached port 1: %v", opts, err)
+		}
 		cancelled := time.Now()
 		cancel()
-		var o outcome
-		select {
-		case o.err = <-done:
-			o.took = time.Since(cancelled)
-		case <-time.After(5 * time.Second):
-			t.Fatalf("opts %q: the scan did not stop within 5 s of the cancel", opts)
+		err = <-done
+		if err == nil || !runtime.IsInterrupted(err) {
+			t.Errorf("opts %q: error %v, want interrupted", opts, err)
 		}
-		if o.err == nil || !runtime.IsInterrupted(o.err) {
-			t.Errorf("opts %q: error %v, want interrupted (did the scan finish within 100 ms?)", opts, o.err)
-		}
-		if o.took > time.Second {
-			t.Errorf("opts %q: returned %v after the cancel, want < 1 s", opts, o.took)
-		}
-		t.Logf("opts %q: returned %v after the cancel", opts, o.took.Round(time.Millisecond))
-		waitFDs(t, base)
+		t.Logf("opts %q: returned %v after the cancel", opts, time.Since(cancelled).Round(time.Millisecond))
+		scantest.WaitFDs(t, base)
 	}
 	if s := e.errOut.String(); strings.Count(s, "\r\x1b[K") > 0 && !strings.HasSuffix(s, "\r\x1b[K") {
 		t.Errorf("progress bar left on screen: %q", s)

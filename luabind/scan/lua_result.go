@@ -12,10 +12,12 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 
-	"socklab/luabind/socket"
+	engine "socklab/internal/scan"
+
+	"socklab/internal/services"
 )
 
-// serviceCache memoises socket.ServiceName (a table walk) per port/proto.
+// serviceCache memoises services.Name (a table walk) per port/proto.
 type serviceCache map[string]string
 
 func (c serviceCache) name(port int, proto string) string {
@@ -23,13 +25,13 @@ func (c serviceCache) name(port int, proto string) string {
 	if s, ok := c[key]; ok {
 		return s
 	}
-	s := socket.ServiceName(port, proto)
+	s := services.Name(port, proto)
 	c[key] = s
 	return s
 }
 
 // resultTable makes the Lua entry for one result.
-func resultTable(L *lua.LState, r Result, services serviceCache) *lua.LTable {
+func resultTable(L *lua.LState, r engine.Result, services serviceCache) *lua.LTable {
 	t := L.CreateTable(0, 8)
 	t.RawSetString("host", lua.LString(r.Host))
 	t.RawSetString("ip", lua.LString(r.IP.String()))
@@ -47,12 +49,12 @@ func resultTable(L *lua.LState, r Result, services serviceCache) *lua.LTable {
 }
 
 // pushReport converts a report into the result list.
-func pushReport(L *lua.LState, rep *Report, interrupted bool) *lua.LTable {
+func pushReport(L *lua.LState, rep *engine.Report, interrupted bool) *lua.LTable {
 	services := serviceCache{}
 	list := L.CreateTable(0, 6)
 	closed := 0
 	for _, r := range rep.Results {
-		if r.State == Closed {
+		if r.State == engine.Closed {
 			closed++
 			continue
 		}
@@ -86,7 +88,7 @@ func luaResultOpen(L *lua.LState) int {
 	out := L.CreateTable(0, 6)
 	for i := 1; i <= tbl.Len(); i++ {
 		e := tbl.RawGetInt(i)
-		if et, ok := e.(*lua.LTable); ok && lua.LVAsString(et.RawGetString("state")) == string(Open) {
+		if et, ok := e.(*lua.LTable); ok && lua.LVAsString(et.RawGetString("state")) == string(engine.Open) {
 			out.Append(e)
 		}
 	}
@@ -267,8 +269,8 @@ func renderTable(s summary) string {
 		counts[e.State]++
 	}
 	var tally []string
-	for _, st := range []string{string(Open), string(Filtered), string(OpenFiltered)} {
-		if counts[st] > 0 || st == string(Open) {
+	for _, st := range []string{string(engine.Open), string(engine.Filtered), string(engine.OpenFiltered)} {
+		if counts[st] > 0 || st == string(engine.Open) {
 			tally = append(tally, fmt.Sprintf("%d %s", counts[st], st))
 		}
 	}

@@ -10,14 +10,17 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	lua "github.com/yuin/gopher-lua"
 
+	engine "socklab/internal/scan"
+	"socklab/internal/scan/scantest"
+	"socklab/internal/services"
 	"socklab/luabind/runtime"
 	"socklab/luabind/runtime/runtimetest"
-	"socklab/luabind/socket"
 )
 
 // Tests of the Lua face (net.scan). Scans here go to 127.0.0.1 only, and in
@@ -32,7 +35,8 @@ type luaEnv struct {
 
 func newLua(t testing.TB) *luaEnv {
 	t.Helper()
-	e := &luaEnv{rt: runtime.New(), out: &runtimetest.Buffer{}, errOut: &runtimetest.Buffer{}}
+	rt := runtime.New()
+	e := &luaEnv{rt: rt, out: &runtimetest.Buffer{}, errOut: &runtimetest.Buffer{}}
 	e.rt.SetOutput(e.out, e.errOut)
 	t.Cleanup(e.rt.Close)
 	return e
@@ -57,6 +61,26 @@ func (e *luaEnv) exec(ctx context.Context, t testing.TB, src string) ([]lua.LVal
 	return e.rt.Exec(ctx, proto, "test")
 }
 
+// configure changes the runtime's net.scan configuration.
+func (e *luaEnv) configure(change func(*config)) {
+	e.rt.Do(func(L *lua.LState) { change(configOf(L)) })
+}
+
+// fakeEngine stands in for engine.Scan where no packet may leave the test:
+// it counts its calls and reports every port closed.
+type fakeEngine struct{ calls atomic.Int64 }
+
+func (f *fakeEngine) scan(ctx context.Context, targets []engine.Target, ports []int, opts engine.Options) (*engine.Report, error) {
+	f.calls.Add(1)
+	rep := &engine.Report{Hosts: len(targets), Ports: len(ports)}
+	for _, t := range targets {
+		for _, p := range ports {
+			rep.Results = append(rep.Results, engine.Result{Host: t.Host, IP: t.IP, Port: p, Proto: "tcp", State: engine.Closed})
+		}
+	}
+	return rep, nil
+}
+
 // run runs src, failing the test on an error.
 func (e *luaEnv) run(t testing.TB, src string) []lua.LValue {
 	t.Helper()
@@ -65,13 +89,6 @@ func (e *luaEnv) run(t testing.TB, src string) []lua.LValue {
 		t.Fatalf("%v\nsource:\n%s", err, src)
 	}
 	return vs
-}
-
-// str returns v as Go text (under the lock: tables are read).
-func (e *luaEnv) str(v lua.LValue) string {
-	var s string
-	e.rt.Do(func(L *lua.LState) { s = L.ToStringMeta(v).String() })
-	return s
 }
 
 // closedPorts binds n loopback TCP ports and releases them: nothing listens
@@ -87,7 +104,7 @@ func closedPorts(t testing.TB, n int) []int {
 		}
 		lns = append(lns, ln)
 		p := ln.Addr().(*net.TCPAddr).Port
-		if socket.ServiceName(p, "tcp") == "" {
+		if services.Name(p, "tcp") == "" {
 			ports = append(ports, p)
 		}
 	}
@@ -107,7 +124,7 @@ func tcpListener(t testing.TB, banner string) int {
 			t.Fatal(err)
 		}
 		port := ln.Addr().(*net.TCPAddr).Port
-		if socket.ServiceName(port, "tcp") != "" {
+		if services.Name(port, "tcp") != "" {
 			defer ln.Close()
 			continue
 		}
@@ -139,6 +156,7 @@ func serveBanner(t testing.TB, ln net.Listener, banner string) {
 }
 
 func TestLuaParsePorts(t *testing.T) {
+	t.Parallel()
 	e := newLua(t)
 	cases := []struct {
 		expr string
@@ -174,11 +192,11 @@ func TestLuaParsePorts(t *testing.T) {
 // TestLuaMisuse: bad arguments raise Lua errors that say what is wrong, and
 // no scan starts (every call below would only touch a port we closed).
 func TestLuaMisuse(t *testing.T) {
+	t.Parallel()
 	e := newLua(t)
 	e.setGlobal("CLOSED", lua.LNumber(closedPorts(t, 1)[0]))
-	f := &fakeOps{}
-	luaOps = f.ops() // nothing may reach a socket, even by mistake
-	t.Cleanup(func() { luaOps = nil })
+	f := &fakeEngine{}
+	e.configure(func(c *config) { c.scan = f.scan }) // nothing may reach a socket, even by mistake
 	cases := []struct{ call, want string }{
 		{`net.scan()`, "targets expected"},
 		{`net.scan(42, CLOSED)`, "targets expected"},
@@ -234,8 +252,8 @@ func TestLuaMisuse(t *testing.T) {
 			t.Errorf("%s: error %q does not contain %q", c.call, msg, c.want)
 		}
 	}
-	if n := f.sockets.Load(); n != 0 {
-		t.Errorf("%d sockets made by calls that should have failed first", n)
+	if n := f.calls.Load(); n != 0 {
+		t.Errorf("%d scans started by calls that should have failed first", n)
 	}
 }
 
@@ -244,17 +262,16 @@ func TestLuaMisuse(t *testing.T) {
 // net.scan_allow say otherwise (then the fake syscall layer shows the scan
 // would go ahead: no packet leaves the test).
 func TestLuaScopeRefusal(t *testing.T) {
-	f := &fakeOps{}
-	luaOps = f.ops()
-	luaLookup = func(_ context.Context, host string) ([]netip.Addr, error) {
+	t.Parallel()
+	f := &fakeEngine{}
+	lookup := func(_ context.Context, host string) ([]netip.Addr, error) {
 		if host == "public.example" {
 			return []netip.Addr{netip.MustParseAddr("203.0.113.8")}, nil
 		}
 		return nil, &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}
 	}
-	t.Cleanup(func() { luaOps, luaLookup = nil, DefaultLookup })
-
 	e := newLua(t)
+	e.configure(func(c *config) { c.scan, c.lookup = f.scan, lookup })
 	for _, targets := range []string{`"203.0.113.8"`, `{"127.0.0.1", "203.0.113.8"}`, `"203.0.113.0/30"`, `"2001:db8::8888"`,
 		`"public.example"`, `"::ffff:203.0.113.8"`} {
 		_, err := e.exec(context.Background(), t, `return net.scan(`+targets+`, 53)`)
@@ -262,34 +279,35 @@ func TestLuaScopeRefusal(t *testing.T) {
 			t.Fatalf("net.scan(%s): not refused", targets)
 		}
 		msg := runtime.ErrorMessage(err)
-		if !strings.Contains(msg, PermissionWarning) || !strings.Contains(msg, "refusing to scan") {
+		if !strings.Contains(msg, engine.PermissionWarning) || !strings.Contains(msg, "refusing to scan") {
 			t.Errorf("net.scan(%s): %q does not quote the permission warning", targets, msg)
 		}
 	}
-	if n := f.sockets.Load(); n != 0 {
-		t.Fatalf("%d sockets created for refused targets", n)
+	if n := f.calls.Load(); n != 0 {
+		t.Fatalf("%d scans started for refused targets", n)
 	}
 
 	// Explicit permission: the scan proceeds (against fake sockets).
 	vs := e.run(t, `local r = net.scan("203.0.113.8", {53, 443}, {i_have_permission = true, retries = 0})
 		return r.scanned, r.closed, #r`)
-	if fmt.Sprint(vs) != "[2 2 0]" || f.sockets.Load() == 0 {
-		t.Errorf("with i_have_permission: %v, %d sockets", vs, f.sockets.Load())
+	if fmt.Sprint(vs) != "[2 2 0]" || f.calls.Load() == 0 {
+		t.Errorf("with i_have_permission: %v, %d sockets", vs, f.calls.Load())
 	}
 
 	// net.scan_allow: per runtime.
-	before := f.sockets.Load()
+	before := f.calls.Load()
 	vs = e.run(t, `local list = net.scan_allow("203.0.113.0/24")
 		net.scan_allow("203.0.113.9") -- inside: listed as given
 		local r = net.scan({"203.0.113.8", "203.0.113.9"}, 53)
 		return #net.scan_allow(), list[1], r.hosts, r.scanned`)
-	if fmt.Sprint(vs) != "[2 203.0.113.0/24 2 2]" || f.sockets.Load() == before {
+	if fmt.Sprint(vs) != "[2 203.0.113.0/24 2 2]" || f.calls.Load() == before {
 		t.Errorf("after scan_allow: %v", vs)
 	}
 	if _, err := e.exec(context.Background(), t, `return net.scan("198.51.100.4", 53)`); err == nil {
 		t.Error("198.51.100.4 is outside the allowed 203.0.113.0/24 but was scanned")
 	}
 	other := newLua(t)
+	other.configure(func(c *config) { c.scan = f.scan })
 	if _, err := other.exec(context.Background(), t, `return net.scan("203.0.113.8", 53)`); err == nil {
 		t.Error("scan_allow of one runtime leaked into another")
 	}
@@ -303,6 +321,7 @@ func TestLuaScopeRefusal(t *testing.T) {
 
 // TestLuaScanResult checks the result list, :open(), :json() and the table.
 func TestLuaScanResult(t *testing.T) {
+	t.Parallel()
 	silent1 := tcpListener(t, "")
 	silent2 := tcpListener(t, "")
 	talker := tcpListener(t, "SSH-2.0-socklab_test\r\n")
@@ -399,6 +418,7 @@ func TestLuaScanResult(t *testing.T) {
 }
 
 func TestRenderTableHosts(t *testing.T) {
+	t.Parallel()
 	s := summary{Hosts: 3, Ports: 100, Scanned: 300, Closed: 296, Elapsed: 1.234, Results: []entry{
 		{Host: "a.lan", IP: "10.0.0.1", Port: 22, Proto: "tcp", State: "open", Service: "ssh"},
 		{Host: "a.lan", IP: "10.0.0.1", Port: 8080, Proto: "tcp", State: "filtered", Service: "http-alt"},
@@ -436,13 +456,13 @@ Scanned 3 hosts, 100 ports each in 1.23 s: 3 open, 1 filtered`
 // writes the caller's locals and globals, and may block in sleep), once per
 // port that is not closed, all before net.scan returns; an error in it stops
 // the scan and surfaces, with every socket closed.
-func TestLuaOnResult(t *testing.T) {
+func TestLuaOnResult(t *testing.T) { // not parallel: it counts the process's descriptors
 	a, b, c := tcpListener(t, ""), tcpListener(t, ""), tcpListener(t, "")
 	closed := closedPorts(t, 3)
 	e := newLua(t)
 	e.setInts("PORTS", a, closed[0], b, closed[1], c, closed[2])
 	e.run(t, `net.scan("127.0.0.1", PORTS[2])`) // warm up: timers, threads
-	base := fdCount(t)
+	base := scantest.FDCount(t)
 	vs := e.run(t, `
 		calls = 0
 		local seen, during = {}, {}
@@ -473,30 +493,15 @@ func TestLuaOnResult(t *testing.T) {
 	if fmt.Sprint(vs) != "[false 7 1]" {
 		t.Errorf("pcall with a table error: %v", vs)
 	}
-	waitFDs(t, base)
-}
-
-// waitFDs waits (up to 2 s) for the process's descriptors to come back to
-// base: sockets are closed when the scan returns, but the listeners'
-// goroutines close their ends asynchronously.
-func waitFDs(t testing.TB, base int) {
-	t.Helper()
-	deadline := time.Now().Add(2 * time.Second)
-	for fdCount(t) > base && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	if n := fdCount(t); n > base {
-		t.Errorf("%d descriptors open, %d before: leaked sockets", n, base)
-	}
+	scantest.WaitFDs(t, base)
 }
 
 // TestLuaProgress: the bar is drawn only when the runtime's stderr is a
 // terminal, erased at the end, and never touches stdout.
 func TestLuaProgress(t *testing.T) {
-	old := progressDelay
-	progressDelay = 0
-	t.Cleanup(func() { progressDelay = old })
+	t.Parallel()
 	e := newLua(t)
+	e.configure(func(c *config) { c.progressDelay = 0 })
 	e.setInts("PORTS", append(closedPorts(t, 5), tcpListener(t, ""))...)
 	// rate = 20: 6 probes take ~250 ms, so the 100 ms ticks come.
 	scan := `return #net.scan("127.0.0.1", PORTS, {rate = 20%s})`
@@ -534,6 +539,7 @@ func TestLuaProgress(t *testing.T) {
 
 // TestLuaScanUDP: a UDP scan of our own echo listener and a closed port.
 func TestLuaScanUDP(t *testing.T) {
+	t.Parallel()
 	pc, err := net.ListenPacket("udp4", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -1,4 +1,4 @@
-// Command enginescan runs socklab's scanner engine (socklab/luabind/scan)
+// Command enginescan runs socklab's scanner engine (socklab/internal/scan)
 // directly, without Lua, for bench/scan/run.sh: it shows what the engine
 // costs before the Lua face is added.
 //
@@ -16,7 +16,7 @@ import (
 	"strings"
 	"time"
 
-	"socklab/luabind/scan"
+	"socklab/internal/scan"
 )
 
 func main() {

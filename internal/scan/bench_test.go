@@ -6,6 +6,8 @@ import (
 	"net/netip"
 	"slices"
 	"testing"
+
+	"socklab/internal/scan/scantest"
 )
 
 var loopback4 = []Target{{Host: "127.0.0.1", IP: netip.MustParseAddr("127.0.0.1")}}
@@ -20,8 +22,8 @@ func allPorts() []int {
 
 // benchFullScan scans 1-65535 of 127.0.0.1 b.N times (inside the namespace).
 func benchFullScan(b *testing.B, opts Options) {
-	l := startListeners(b, 5, 0)
-	want := slices.Sorted(slices.Values(l.tcp))
+	l := scantest.Listen(b, 5, 0)
+	want := slices.Sorted(slices.Values(l.TCP))
 	ports := allPorts()
 	b.ResetTimer()
 	for b.Loop() {
@@ -39,7 +41,7 @@ func benchFullScan(b *testing.B, opts Options) {
 // BenchmarkFullScan times a full TCP scan of 127.0.0.1 with default options,
 // in a private network namespace (root only; skipped otherwise).
 func BenchmarkFullScan(b *testing.B) {
-	if !netnsChild(b, nsOpts{}) {
+	if !scantest.Child(b, scantest.NS{}) {
 		return
 	}
 	benchFullScan(b, Options{})
@@ -48,7 +50,7 @@ func BenchmarkFullScan(b *testing.B) {
 // BenchmarkProbeModes compares blocking connect with SO_SNDTIMEO against
 // nonblocking connect + poll, at several worker counts.
 func BenchmarkProbeModes(b *testing.B) {
-	if !netnsChild(b, nsOpts{}) {
+	if !scantest.Child(b, scantest.NS{}) {
 		return
 	}
 	for _, mode := range []struct {

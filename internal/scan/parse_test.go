@@ -15,6 +15,7 @@ import (
 )
 
 func TestParsePorts(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		spec string
 		want []int
@@ -80,6 +81,7 @@ func FuzzParsePorts(f *testing.F) {
 }
 
 func TestTopPorts(t *testing.T) {
+	t.Parallel()
 	top, err := TopPorts(5)
 	if err != nil || !slices.Equal(top, []int{80, 23, 443, 21, 22}) {
 		t.Fatalf("TopPorts(5) = %v, %v", top, err)
@@ -103,9 +105,6 @@ func TestTopPorts(t *testing.T) {
 	top[0] = 1 // the caller's copy
 	if again, _ := TopPorts(1); again[0] != 80 {
 		t.Fatal("TopPorts shares its slice")
-	}
-	if ServiceName(22, "tcp") != "ssh" || ServiceName(22, "udp") != "" || ServiceName(64999, "tcp") != "" {
-		t.Error("ServiceName")
 	}
 
 	// Where nmap is installed, the embedded order is re-derived from its
@@ -163,6 +162,7 @@ func fakeLookup(_ context.Context, host string) ([]netip.Addr, error) {
 }
 
 func TestParseTargets(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	ts, err := ParseTargetsWith(ctx, []string{"127.0.0.1, ::1 [::1]", "dual.test", "v6only.test 127.0.0.1"}, fakeLookup)
 	if err != nil {
@@ -250,6 +250,7 @@ func FuzzParseTargets(f *testing.F) {
 }
 
 func TestCheckScope(t *testing.T) {
+	t.Parallel()
 	p := func(s string) []netip.Prefix {
 		if !strings.Contains(s, "/") {
 			a := netip.MustParseAddr(s)

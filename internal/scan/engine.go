@@ -60,7 +60,7 @@ type Options struct {
 	// Progress, if set, is called about every 100 ms and once at the end with
 	// the number of ports decided and the total; never concurrently.
 	Progress func(done, total int)
-	// Service, if set, names a port's service (ServiceName fits).
+	// Service, if set, names a port's service (services.Name fits).
 	Service func(port int, proto string) string
 	// OnResult, if set, receives each result as soon as it is decided. It is
 	// called from the engine's worker goroutines concurrently, in no
@@ -73,8 +73,9 @@ type Options struct {
 	// Allow adds ranges to DefaultAllowed for the scope check.
 	Allow []netip.Prefix
 
-	ops  *sysOps   // tests: injected syscalls (nil = real ones)
-	mode probeMode // tests and benchmarks: connect strategy
+	ops    *sysOps       // tests: injected syscalls (nil = real ones)
+	mode   probeMode     // tests and benchmarks: connect strategy
+	giveUp time.Duration // tests: how long a resource shortage may last (0 = resourceGiveUp)
 }
 
 // Report is a finished (or canceled) scan.
@@ -107,8 +108,8 @@ func (r *Report) Open() []Result {
 const MaxProbes = 1 << 22
 
 // resourceGiveUp is how long one probe waits for descriptors, buffers or
-// source ports to free up before the scan fails (a variable for tests).
-var resourceGiveUp = 30 * time.Second
+// source ports to free up before the scan fails.
+const resourceGiveUp = 30 * time.Second
 
 // maxSelfConnects is how often a port is re-probed after self-connects before
 // it is reported closed (a self-connect means nothing listens there).
@@ -162,6 +163,9 @@ func Scan(ctx context.Context, targets []Target, ports []int, opts Options) (*Re
 	opts.Retries = max(opts.Retries, 0)
 	if opts.ops == nil {
 		opts.ops = &realOps
+	}
+	if opts.giveUp <= 0 {
+		opts.giveUp = resourceGiveUp
 	}
 	if ctx.Err() != nil {
 		return &Report{Hosts: len(targets), Ports: len(ports)}, ctx.Err()
@@ -333,7 +337,7 @@ func (e *engine) probe(ctx context.Context, p *prober, t Target, port int) (res 
 			perr   error
 		)
 		if e.opts.UDP {
-			o, banner, rtt, perr = p.probeUDP(ctx, t.IP, port)
+			o, banner, rtt, perr = p.probeUDP(ctx, t.IP, port, retries > 0)
 		} else {
 			o, banner, rtt, perr = p.probeTCP(ctx, t.IP, port, e.opts.Banner && !needConfirm)
 		}
@@ -357,10 +361,11 @@ func (e *engine) probe(ctx context.Context, p *prober, t Target, port int) (res 
 			res.State, res.RTT = Closed, rtt
 			return res, true, nil
 		case outFiltered, outSilent:
-			if o == outFiltered && retries < e.opts.Retries {
+			if retries < e.opts.Retries {
 				retries++
 				continue
 			}
+			p.closeUDP()
 			res.State, res.RTT = Filtered, rtt
 			if o == outSilent {
 				res.State = OpenFiltered
@@ -376,7 +381,7 @@ func (e *engine) probe(ctx context.Context, p *prober, t Target, port int) (res 
 			e.pressure.Store(true)
 			e.backoffs.Add(1)
 			p.release()
-			if waited >= resourceGiveUp {
+			if waited >= e.opts.giveUp {
 				return res, false, fmt.Errorf("scan %s port %d/%s: no resources for %v: %w", t.IP, port, proto, waited, p.lastErr)
 			}
 			backoff = min(max(2*backoff, time.Millisecond), 100*time.Millisecond)
@@ -385,6 +390,7 @@ func (e *engine) probe(ctx context.Context, p *prober, t Target, port int) (res 
 				return res, false, nil
 			}
 		case outCanceled:
+			p.closeUDP()
 			return res, false, nil
 		default:
 			return res, false, fmt.Errorf("scan %s port %d/%s: %w", t.IP, port, proto, p.lastErr)

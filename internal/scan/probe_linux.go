@@ -108,14 +108,16 @@ type prober struct {
 
 	spare     [2]int           // refused TCP sockets kept for reuse (IPv4, IPv6), -1 = none
 	spareWait [2]time.Duration // their SO_SNDTIMEO
+	udp       int              // the UDP socket of a port still being retried, -1 = none
 }
 
 func newProber(opts *Options) *prober {
-	return &prober{ops: opts.ops, mode: opts.mode, opts: opts, spare: [2]int{-1, -1}}
+	return &prober{ops: opts.ops, mode: opts.mode, opts: opts, spare: [2]int{-1, -1}, udp: -1}
 }
 
 // release closes the sockets kept for reuse.
 func (p *prober) release() {
+	p.closeUDP()
 	for i, fd := range p.spare {
 		if fd >= 0 {
 			p.ops.close(fd)
@@ -425,70 +427,91 @@ func udpPayload(port int) []byte {
 	return nil
 }
 
-// probeUDP sends one datagram per try (1 + Retries) on a connected UDP socket
-// and waits for a reply or an ICMP error.
-func (p *prober) probeUDP(ctx context.Context, ip netip.Addr, port int) (outcome, string, time.Duration, error) {
+// probeUDP sends one datagram on a connected UDP socket and waits
+// Options.Timeout for a reply or an ICMP error. On silence (outSilent) the
+// socket stays open in p.udp, so a retry (again = true) sends on it and a
+// late reply to an earlier datagram still counts; closeUDP ends it.
+func (p *prober) probeUDP(ctx context.Context, ip netip.Addr, port int, again bool) (outcome, string, time.Duration, error) {
 	ops := p.ops
-	sa, fam, err := p.sockaddr(ip, port)
-	if err != nil {
-		return 0, "", 0, err
-	}
 	start := time.Now()
-	fd, err := ops.socket(fam, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
-	if err != nil {
-		return p.fail(err), "", 0, nil
-	}
-	defer ops.close(fd)
-	for {
-		err = ops.connect(fd, sa)
-		if !errors.Is(err, unix.EINTR) {
-			break
+	if !again || p.udp < 0 {
+		p.closeUDP()
+		sa, fam, err := p.sockaddr(ip, port)
+		if err != nil {
+			return 0, "", 0, err
 		}
+		fd, err := ops.socket(fam, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
+		if err != nil {
+			return p.fail(err), "", 0, nil
+		}
+		for {
+			err = ops.connect(fd, sa)
+			if !errors.Is(err, unix.EINTR) {
+				break
+			}
+		}
+		if err != nil {
+			ops.close(fd)
+			return p.fail(err), "", 0, nil
+		}
+		if isSelfConnect(ops, fd, sa) {
+			ops.close(fd)
+			return outSelf, "", 0, nil
+		}
+		p.udp = fd
 	}
-	if err != nil {
-		return p.fail(err), "", 0, nil
+	fd := p.udp
+	o, banner := p.udpExchange(ctx, fd, port)
+	if o != outSilent {
+		p.closeUDP()
 	}
-	if isSelfConnect(ops, fd, sa) {
-		return outSelf, "", 0, nil
-	}
-	payload := udpPayload(port)
+	return o, banner, time.Since(start), nil
+}
+
+// udpExchange sends the port's payload on fd and waits for the answer.
+func (p *prober) udpExchange(ctx context.Context, fd, port int) (outcome, string) {
+	ops := p.ops
 	if cap(p.buf) < 1500 {
 		p.buf = make([]byte, max(1500, p.opts.BannerBytes))
 	}
-	for try := 0; try <= p.opts.Retries; try++ {
-		if _, err := ops.write(fd, payload); err != nil && !errors.Is(err, unix.EINTR) {
-			return p.fail(err), "", time.Since(start), nil
+	if _, err := ops.write(fd, udpPayload(port)); err != nil && !errors.Is(err, unix.EINTR) {
+		return p.fail(err), ""
+	}
+	deadline := time.Now().Add(p.opts.Timeout)
+	wait := min(p.opts.Timeout, slice)
+	ops.setTimeout(fd, unix.SO_RCVTIMEO, wait)
+	for {
+		n, err := ops.read(fd, p.buf[:cap(p.buf)])
+		if err == nil {
+			banner := ""
+			if p.opts.Banner {
+				banner = printable(p.buf[:min(n, p.opts.BannerBytes)])
+			}
+			return outOpen, banner
 		}
-		deadline := time.Now().Add(p.opts.Timeout)
-		wait := min(p.opts.Timeout, slice)
-		ops.setTimeout(fd, unix.SO_RCVTIMEO, wait)
-		for {
-			n, err := ops.read(fd, p.buf[:cap(p.buf)])
-			if err == nil {
-				rtt := time.Since(start)
-				banner := ""
-				if p.opts.Banner {
-					banner = printable(p.buf[:min(n, p.opts.BannerBytes)])
-				}
-				return outOpen, banner, rtt, nil
-			}
-			if !errors.Is(err, unix.EAGAIN) && !errors.Is(err, unix.EINTR) {
-				return p.fail(err), "", time.Since(start), nil
-			}
-			if ctx.Err() != nil {
-				return outCanceled, "", 0, nil
-			}
-			left := time.Until(deadline)
-			if left <= 0 {
-				break
-			}
-			if left < wait {
-				wait = left
-				ops.setTimeout(fd, unix.SO_RCVTIMEO, wait)
-			}
+		if !errors.Is(err, unix.EAGAIN) && !errors.Is(err, unix.EINTR) {
+			return p.fail(err), ""
+		}
+		if ctx.Err() != nil {
+			return outCanceled, ""
+		}
+		left := time.Until(deadline)
+		if left <= 0 {
+			return outSilent, ""
+		}
+		if left < wait {
+			wait = left
+			ops.setTimeout(fd, unix.SO_RCVTIMEO, wait)
 		}
 	}
-	return outSilent, "", time.Since(start), nil
+}
+
+// closeUDP closes the UDP socket kept between tries, if any.
+func (p *prober) closeUDP() {
+	if p.udp >= 0 {
+		p.ops.close(p.udp)
+		p.udp = -1
+	}
 }
 
 // localPortRange is net.ipv4.ip_local_port_range (32768–60999 if unreadable).

@@ -85,7 +85,8 @@ func parsePortNumber(s, item string) (int, error) {
 }
 
 // topPortsText is the embedded "top ports" table: the 1000 TCP ports most
-// often found open, most frequent first, with their nmap service names. It
+// often found open, most frequent first (with nmap's service names, which
+// only document the list: names come from internal/services). It
 // was derived from Nmap 7.93's nmap-services open-frequency column (TCP
 // entries sorted by frequency, descending, ties by port number); its set
 // equals what `nmap --top-ports 1000` scans. See the header of the file.
@@ -93,30 +94,28 @@ func parsePortNumber(s, item string) (int, error) {
 //go:embed topports.txt
 var topPortsText string
 
-var topPorts = sync.OnceValues(func() ([]int, map[int]string) {
+var topPorts = sync.OnceValue(func() []int {
 	var ports []int
-	names := make(map[int]string, 1000)
 	for line := range strings.SplitSeq(topPortsText, "\n") {
 		line = strings.TrimSpace(line)
 		if line == "" || line[0] == '#' {
 			continue
 		}
-		num, name, _ := strings.Cut(line, " ")
+		num, _, _ := strings.Cut(line, " ")
 		p, err := strconv.Atoi(num)
 		if err != nil {
 			panic("scan: corrupt topports.txt line " + strconv.Quote(line))
 		}
 		ports = append(ports, p)
-		names[p] = name
 	}
-	return ports, names
+	return ports
 })
 
 // TopPorts returns the n TCP ports most often found open, most frequent
 // first (80, 23, 443, 21, 22, …), as nmap's --top-ports orders them. n must be
 // between 1 and NumTopPorts.
 func TopPorts(n int) ([]int, error) {
-	all, _ := topPorts()
+	all := topPorts()
 	if n < 1 || n > len(all) {
 		return nil, fmt.Errorf("top ports: n must be between 1 and %d, got %d", len(all), n)
 	}
@@ -124,18 +123,4 @@ func TopPorts(n int) ([]int, error) {
 }
 
 // NumTopPorts is how many ports TopPorts knows (1000).
-func NumTopPorts() int { all, _ := topPorts(); return len(all) }
-
-// ServiceName returns nmap's service name for a well-known TCP port among the
-// top 1000 ("http" for 80), or "" if it has none. It knows no UDP names. It
-// fits Options.Service.
-func ServiceName(port int, proto string) string {
-	if proto != "tcp" {
-		return ""
-	}
-	_, names := topPorts()
-	if n := names[port]; n != "unknown" {
-		return n
-	}
-	return ""
-}
+func NumTopPorts() int { all := topPorts(); return len(all) }
