@@ -118,9 +118,16 @@ func (l *Lab) run(args ...string) string {
 // and fails tb if it fails. The child sees IsChild(tb) true.
 func (l *Lab) RunTest(ns string, wrap []string, env ...string) string {
 	l.tb.Helper()
+	return l.RunTestBinary(ns, os.Args[0], wrap, env...)
+}
+
+// RunTestBinary is RunTest with another copy of the test binary (one that
+// an unprivileged user may execute).
+func (l *Lab) RunTestBinary(ns, bin string, wrap []string, env ...string) string {
+	l.tb.Helper()
 	args := []string{"netns", "exec", ns}
 	args = append(args, wrap...)
-	args = append(args, os.Args[0], "-test.run=^"+l.tb.Name()+"$", "-test.count=1", "-test.v")
+	args = append(args, bin, "-test.run=^"+l.tb.Name()+"$", "-test.count=1", "-test.v")
 	cmd := exec.Command("ip", args...)
 	cmd.Env = append(append(os.Environ(), childEnv+"="+l.tb.Name()), env...)
 	var out bytes.Buffer

@@ -5,6 +5,7 @@ package modules
 import (
 	_ "socklab/luabind/ipaddress"
 	_ "socklab/luabind/netinfo"
+	_ "socklab/luabind/ping"
 	_ "socklab/luabind/scan"
 	_ "socklab/luabind/socket"
 )
