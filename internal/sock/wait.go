@@ -1,21 +1,17 @@
-package socket
+package sock
 
-// How a call waits: a blocking syscall on the task's thread while the
+// How a call waits: a blocking syscall on the caller's thread while the
 // thread budget allows, else Go's netpoller; and how a waiting call is
-// cancelled (see the engine comment in engine.go).
+// cancelled (see the package comment).
 
 import (
 	"context"
 	"errors"
 	"os"
-	goruntime "runtime"
-	"sync"
-	"sync/atomic"
+	"runtime"
 	"time"
 
 	"golang.org/x/sys/unix"
-
-	"socklab/luabind/runtime"
 )
 
 // setKernTimo sets the kernel timeout of one direction (SO_RCVTIMEO for
@@ -77,128 +73,6 @@ func (s *Socket) setDeadline(dir int, t time.Time) {
 	}
 }
 
-// A watch is a socket's registration with one context (normally a task's):
-// while a call of that context is blocked in a syscall on the socket, its
-// waker is armed, and cancelling the context sends the thread SIGURG until
-// the call has returned. Registering once per socket and context, rather
-// than once per call (context.AfterFunc allocates and takes the parent
-// context's lock on each registration and removal), keeps the blocking path
-// cheap. The watch leaves the socket when its context ends or the socket is
-// closed.
-type watch struct {
-	s    *Socket
-	ctx  context.Context
-	stop func() bool
-
-	mu     sync.Mutex
-	w0     waker // the common case: one call at a time per context
-	w0busy bool
-	more   []*waker
-}
-
-// waker is one blocked call: its thread, and whether it has returned.
-type waker struct {
-	tid  atomic.Int32
-	done atomic.Bool
-}
-
-// arm registers a call blocked on the calling (locked) thread, or returns
-// nil if ctx cannot be cancelled.
-func (s *Socket) arm(ctx context.Context) (*watch, *waker) {
-	if ctx.Done() == nil {
-		return nil, nil
-	}
-	s.wmu.Lock()
-	var wt *watch
-	for _, x := range s.watches {
-		if x.ctx == ctx {
-			wt = x
-			break
-		}
-	}
-	if wt == nil {
-		wt = &watch{s: s, ctx: ctx}
-		s.watches = append(s.watches, wt)
-		wt.stop = context.AfterFunc(ctx, wt.fire)
-	}
-	s.wmu.Unlock()
-	wt.mu.Lock()
-	var w *waker
-	if !wt.w0busy {
-		wt.w0busy = true
-		w = &wt.w0
-	} else {
-		w = new(waker)
-		wt.more = append(wt.more, w)
-	}
-	w.tid.Store(int32(unix.Gettid()))
-	w.done.Store(false)
-	wt.mu.Unlock()
-	return wt, w
-}
-
-// disarm marks the call returned.
-func (wt *watch) disarm(w *waker) {
-	if wt == nil {
-		return
-	}
-	w.done.Store(true)
-	wt.mu.Lock()
-	if w == &wt.w0 {
-		wt.w0busy = false
-	} else {
-		for i, x := range wt.more {
-			if x == w {
-				wt.more = append(wt.more[:i], wt.more[i+1:]...)
-				break
-			}
-		}
-	}
-	wt.mu.Unlock()
-}
-
-// fire runs when the context is done: it interrupts every call armed now
-// (a call armed later sees ctx.Err() before its syscall) and leaves the
-// socket.
-func (wt *watch) fire() {
-	wt.s.dropWatch(wt)
-	wt.mu.Lock()
-	var ws []*waker
-	if wt.w0busy {
-		ws = append(ws, &wt.w0)
-	}
-	ws = append(ws, wt.more...)
-	wt.mu.Unlock()
-	for _, w := range ws {
-		for i := 0; !w.done.Load(); i++ {
-			unix.Tgkill(pid, int(w.tid.Load()), unix.SIGURG)
-			time.Sleep(time.Duration(1<<min(i, 7)) * 50 * time.Microsecond)
-		}
-	}
-}
-
-func (s *Socket) dropWatch(wt *watch) {
-	s.wmu.Lock()
-	for i, x := range s.watches {
-		if x == wt {
-			s.watches = append(s.watches[:i], s.watches[i+1:]...)
-			break
-		}
-	}
-	s.wmu.Unlock()
-}
-
-// dropWatches unregisters the socket from every context (it is closed).
-func (s *Socket) dropWatches() {
-	s.wmu.Lock()
-	ws := s.watches
-	s.watches = nil
-	s.wmu.Unlock()
-	for _, wt := range ws {
-		wt.stop()
-	}
-}
-
 var (
 	// errRetry asks io to call op again (e.g. connect resumed after EINTR).
 	errRetry = errors.New("retry")
@@ -251,10 +125,10 @@ func (s *Socket) io(ctx context.Context, dir int, op ioOp) error {
 		err = s.once(ctx, fd, modeNonblock, op)
 	case polled:
 		err = s.pollIO(ctx, fd, dir, timeout, deadline, op)
-	case takeThread():
+	case s.threads.take():
 		var moved bool
 		err, moved = s.blockingIO(ctx, fd, timeout, deadline, op)
-		putThread()
+		s.threads.put()
 		if moved { // another task moved the socket to the netpoller meanwhile
 			err = s.pollIO(ctx, fd, dir, timeout, deadline, op)
 		}
@@ -271,7 +145,7 @@ func (s *Socket) io(ctx context.Context, dir int, op ioOp) error {
 	case (err == unix.EINTR || err == errRetry || err == errAbort) && ctx.Err() != nil:
 		return ctx.Err()
 	case (err == unix.EAGAIN || err == unix.EINPROGRESS) && timeout > 0:
-		return runtime.ErrTimeout
+		return ErrTimeout
 	}
 	return err
 }
@@ -310,11 +184,11 @@ func (s *Socket) ioNow(ctx context.Context, op ioOp) error {
 // reports that the socket went to poll mode under it (op then met EAGAIN):
 // the caller goes on in pollIO.
 func (s *Socket) blockingIO(ctx context.Context, fd int, timeout time.Duration, deadline time.Time, op ioOp) (err error, moved bool) {
-	goruntime.LockOSThread()
+	runtime.LockOSThread()
 	wt, w := s.arm(ctx)
 	if ctx.Err() != nil { // cancelled before the watch could see this call
 		wt.disarm(w)
-		goruntime.UnlockOSThread()
+		runtime.UnlockOSThread()
 		return errAbort, false
 	}
 	for {
@@ -339,7 +213,7 @@ func (s *Socket) blockingIO(ctx context.Context, fd int, timeout time.Duration, 
 		break
 	}
 	wt.disarm(w)
-	goruntime.UnlockOSThread()
+	runtime.UnlockOSThread()
 	return err, moved
 }
 

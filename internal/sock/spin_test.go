@@ -1,48 +1,20 @@
-package socket
+package sock
 
 import (
-	"net"
 	"testing"
 	"time"
-
-	"golang.org/x/sys/unix"
 )
-
-// connectedPair returns an engine socket connected over loopback to the
-// net.Conn on the other end.
-func connectedPair(t *testing.T) (*Socket, net.Conn) {
-	t.Helper()
-	ln, err := net.Listen("tcp4", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	s, err := NewSocket(unix.AF_INET, unix.SOCK_STREAM, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	port := ln.Addr().(*net.TCPAddr).Port
-	if err := s.Connect(t.Context(), &unix.SockaddrInet4{Port: port, Addr: [4]byte{127, 0, 0, 1}}); err != nil {
-		t.Fatal(err)
-	}
-	peer, err := ln.Accept()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { peer.Close() })
-	return s, peer
-}
 
 // SpinRecv catches data that is already there or arrives within the spin,
 // gives up on an idle peer, and then stops spinning for a few calls, so
 // that a connection waiting on a person does not burn CPU.
 func TestSpinRecv(t *testing.T) {
+	t.Parallel()
 	s, peer := connectedPair(t)
 	buf := make([]byte, 16)
 
 	peer.Write([]byte("ready"))
-	time.Sleep(10 * time.Millisecond)
+	waitReadable(t, s)
 	if n, err, ok := s.SpinRecv(buf, 0, false); !ok || err != nil || string(buf[:n]) != "ready" {
 		t.Fatalf("data waiting: %q, %v, %v", buf[:n], err, ok)
 	}
