@@ -385,8 +385,10 @@ func (rt *Runtime) help(L *lua.LState) int {
 		v := L.Get(1)
 		if s, ok := v.(lua.LString); ok {
 			v = rt.lookupPath(L, string(s))
-			if v == lua.LNil {
-				L.RaiseError("help: no such name %q", string(s))
+			if v == lua.LNil { // not a name: search the docs (helpmore.go)
+				rt.helpSearch(&b, string(s))
+				fmt.Fprint(rt.Stdout(), b.String())
+				return 0
 			}
 		}
 		if v == lua.LNil {
@@ -437,6 +439,9 @@ func (rt *Runtime) helpValue(b *strings.Builder, v lua.LValue) {
 			fmt.Fprintf(b, "%s\n  %s\n", f.Signature(), wrap(f.Doc, 76, "  "))
 			return
 		}
+		if rt.helpLuaFunction(b, x) {
+			return
+		}
 		if x.IsG {
 			fmt.Fprintln(b, "a built-in function of Lua 5.1 (see the Lua 5.1 manual)")
 		} else {
@@ -448,6 +453,9 @@ func (rt *Runtime) helpValue(b *strings.Builder, v lua.LValue) {
 				rt.helpModule(b, m.Name, x)
 				return
 			}
+		}
+		if rt.helpLuaLibrary(b, x) {
+			return
 		}
 		fmt.Fprintf(b, "a table with %d entries; its keys complete with TAB\n", countKeys(x))
 	case *lua.LUserData:
