@@ -42,10 +42,12 @@ func main() {
 local owned = 0
 for _, e in ipairs(c) do if e.pid == %d then owned = owned + 1 end end
 assert(#c >= %d and owned >= %d, #c .. " sockets, " .. owned .. " with our pid")`, os.Getpid(), len(conns), len(conns))
-	var tSocklab, tSS, tEngine []time.Duration
+	var tSocklab, tSS, tEngine, cSocklab, cSS []time.Duration
 	for range *rounds {
-		tSocklab = append(tSocklab, timed(*socklab, "-e", script))
-		tSS = append(tSS, timed("sh", "-c", "ss -tanp > /dev/null"))
+		wall, cpu := timed(*socklab, "-e", script)
+		tSocklab, cSocklab = append(tSocklab, wall), append(cSocklab, cpu)
+		wall, cpu = timed("ss", "-tanp")
+		tSS, cSS = append(tSS, wall), append(cSS, cpu)
 		start := time.Now()
 		cs, err := netinfo.Connections(netinfo.Filter{Protos: []string{"tcp"}})
 		must(err)
@@ -55,18 +57,22 @@ assert(#c >= %d and owned >= %d, #c .. " sockets, " .. owned .. " with our pid")
 		}
 	}
 	m := func(d []time.Duration) time.Duration { slices.Sort(d); return d[len(d)/2] }
-	sl, ss, en := m(tSocklab), m(tSS), m(tEngine)
-	fmt.Printf("%-44s %8.1f ms\n", "socklab -e 'net.connections(\"tcp\")' (process)", ms(sl))
-	fmt.Printf("%-44s %8.1f ms\n", "ss -tanp (process)", ms(ss))
-	fmt.Printf("%-44s %8.1f ms\n", "engine netinfo.Connections (in process)", ms(en))
-	fmt.Printf("ratio: socklab is %.2fx as fast as ss -tanp (engine alone %.2fx)\n", float64(ss)/float64(sl), float64(ss)/float64(en))
+	sl, ss, en, csl, css := m(tSocklab), m(tSS), m(tEngine), m(cSocklab), m(cSS)
+	fmt.Printf("%-44s %8s %8s\n", "", "wall", "cpu")
+	fmt.Printf("%-44s %8.1f %8.1f ms\n", "socklab -e 'net.connections(\"tcp\")' (process)", ms(sl), ms(csl))
+	fmt.Printf("%-44s %8.1f %8.1f ms\n", "ss -tanp > /dev/null (process)", ms(ss), ms(css))
+	fmt.Printf("%-44s %8.1f %8s ms\n", "engine netinfo.Connections (in process)", ms(en), "")
+	fmt.Printf("ratio (ss / socklab): wall %.2fx, cpu %.2fx; engine alone wall %.2fx\n", float64(ss)/float64(sl), float64(css)/float64(csl), float64(ss)/float64(en))
 	for _, c := range conns {
 		c.Close()
 	}
 	ln.Close()
 }
 
-func timed(name string, args ...string) time.Duration {
+// timed runs a command (its output discarded, as `> /dev/null`) and
+// returns its wall time and its CPU time (user + system): on a shared
+// machine the CPU time is the steadier figure.
+func timed(name string, args ...string) (time.Duration, time.Duration) {
 	cmd := exec.Command(name, args...)
 	var errb strings.Builder
 	cmd.Stderr = &errb
@@ -75,7 +81,8 @@ func timed(name string, args ...string) time.Duration {
 		fmt.Fprintf(os.Stderr, "%s: %v\n%s", name, err, errb.String())
 		os.Exit(1)
 	}
-	return time.Since(start)
+	wall := time.Since(start)
+	return wall, cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
