@@ -19,7 +19,7 @@ import (
 const (
 	prompt       = "socklab> "
 	contPrompt   = "   ...> "
-	replChunk    = "stdin" // chunk name of REPL input, as lua uses
+	replChunk    = "stdin" // chunk name of REPL input, as lua uses; entry n is stdin[n]
 	bannerFormat = "socklab %s: Lua 5.1 with network modules. help() for help, Ctrl-D to exit.\n"
 )
 
@@ -91,7 +91,7 @@ func (s *session) repl(banner bool) int {
 		case err == errPromptInterrupt:
 			continue
 		case err != nil:
-			fmt.Fprintln(errOut, s.colour.paint(s.colour.err, compileErrorMessage(err, replChunk)))
+			fmt.Fprintln(errOut, s.colour.paint(s.colour.err, compileErrorMessage(err, s.chunkName())))
 			continue
 		}
 		// While a chunk runs no prompt is on screen, so output (the chunk's
@@ -108,6 +108,7 @@ func (s *session) repl(banner bool) int {
 // as an expression (`return <chunk>`) if possible, else as statements. A
 // chunk is saved in history as one entry, even when it has several lines.
 func (s *session) readChunk(in lineReader) (*lua.FunctionProto, error) {
+	s.entries++
 	var lines []string
 	p := s.colour.paint(s.colour.prompt, prompt)
 	for {
@@ -139,11 +140,21 @@ func (s *session) readChunk(in lineReader) (*lua.FunctionProto, error) {
 // statements. The input counts as incomplete if the statements are, or if
 // the expression form is and the statements are simply wrong (`1 +`, `{1,`).
 func (s *session) compileInput(src string) (*lua.FunctionProto, error) {
-	proto, retErr := s.rt.Compile("return "+src, replChunk)
+	name := s.chunkName()
+	if help, ok := helpRequest(src); ok {
+		src = help
+	}
+	src = persistLocals(src)
+	if values, ok := semicolonValues(src); ok {
+		if proto, err := s.rt.Compile(values, name); err == nil {
+			return proto, nil
+		}
+	}
+	proto, retErr := s.rt.Compile("return "+src, name)
 	if retErr == nil {
 		return proto, nil
 	}
-	proto, err := s.rt.Compile(src, replChunk)
+	proto, err := s.rt.Compile(src, name)
 	if err != nil && errors.Is(retErr, runtime.ErrIncomplete) {
 		return nil, retErr
 	}
@@ -181,7 +192,7 @@ func (s *session) eval(proto *lua.FunctionProto, sigc chan os.Signal, out, errOu
 		case <-done:
 		}
 	}()
-	results, err := s.rt.Exec(ctx, proto, replChunk)
+	results, err := s.rt.Exec(ctx, proto, s.chunkName())
 	defer close(done) // Ctrl-C still interrupts the printer's __tostring calls
 
 	switch {
@@ -200,7 +211,10 @@ func (s *session) eval(proto *lua.FunctionProto, sigc chan os.Signal, out, errOu
 		fmt.Fprintln(errOut, s.colour.paint(s.colour.err, msg))
 	case len(results) > 0:
 		var text string
-		s.rt.Do(func(L *lua.LState) { text = formatResults(ctx, s.rt, L, results) })
+		s.rt.Do(func(L *lua.LState) {
+			L.SetGlobal("_", results[0]) // the last result, as in Python's REPL
+			text = formatResults(ctx, s.rt, L, results)
+		})
 		fmt.Fprintln(out, s.colour.paint(s.colour.value, text))
 	}
 }
@@ -245,3 +259,7 @@ func (p *plainReader) readLine(string) (string, error) {
 
 func (p *plainReader) addHistory(string) {}
 func (p *plainReader) close()            {}
+
+// chunkName names the entry being read or run: stdin[1], stdin[2]…, so that
+// an error or a traceback points at the right entry.
+func (s *session) chunkName() string { return fmt.Sprintf("%s[%d]", replChunk, s.entries) }

@@ -46,6 +46,8 @@ type session struct {
 	stderr io.Writer
 	colour colours
 
+	entries int // REPL entries read so far; entry n is compiled as stdin[n]
+
 	// onExit runs before os.exit leaves the process (the REPL closes
 	// readline there, restoring the terminal and flushing history).
 	onExit func()

@@ -8,4 +8,5 @@ import (
 	_ "socklab/luabind/ping"
 	_ "socklab/luabind/scan"
 	_ "socklab/luabind/socket"
+	_ "socklab/luabind/urlparse"
 )
