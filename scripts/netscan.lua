@@ -1,17 +1,19 @@
 #!/usr/bin/env socklab
 -- socklab: selfcheck
--- Lesson 11, more: net.scan, the port scanner of portscan.lua done in Go: nmap's
--- connect scan, faster than nmap, that never loses an open port.
--- Only scan hosts you have permission to scan: net.scan refuses anything
--- outside loopback, private and link-local ranges unless you say otherwise.
---
--- The demo scans only ports it owns: three servers of its own and two ports
--- it bound and released (so nothing listens there).
+-- Lesson 11, more: net.scan, the scanner of portscan.lua done in Go: nmap's
+-- connect scan, faster than nmap, that never loses an open port. It refuses
+-- anything outside loopback, private and link-local ranges unless you say
+-- you have permission. The demo scans only ports it owns: three servers of
+-- its own and two ports it bound and released (so nothing listens there).
+-- Run: socklab scripts/netscan.lua
+-- Python has no scanner of its own: this replaces the tutorial's
+-- connect_ex loop, or python-nmap's nmap.PortScanner().scan(host, "22-443").
 
 local HOST = "127.0.0.1"
 
 -- Ports in a row above one the kernel picks, skipping those with a service
--- name, so that the printout is the same on every run.
+-- name, so that the printout is the same on every run: servers on the
+-- first three, the last two bound and released at once.
 local first = assert(socket.create_server(HOST, 0))
 local next_port = first:getsockname().port
 first:close()
@@ -20,19 +22,16 @@ local function free_port_server()
     next_port = next_port + 1
     local name, err = socket.getservbyport(next_port, "tcp")  -- nil, err: no name
     if not name then
-      local s, err = socket.create_server(HOST, next_port)
+      local s, why = socket.create_server(HOST, next_port)  -- nil, why: in use
       if s then return s end
     end
   end
 end
-
-local servers = {free_port_server(), free_port_server(), free_port_server()}
-local ports = {}
-for i, s in ipairs(servers) do ports[i] = s:getsockname().port end
-for _ = 1, 2 do
+local servers, ports = {}, {}
+for i = 1, 5 do
   local s = free_port_server()
-  ports[#ports + 1] = s:getsockname().port
-  s:close()                            -- released: this port is closed now
+  ports[i] = s:getsockname().port
+  if i <= 3 then servers[i] = s else s:close() end
 end
 
 -- Each server hangs up on its clients at once; the third one greets them
@@ -91,6 +90,4 @@ print(ok, err)
 for _, s in ipairs(servers) do s:close() end
 join(handlers)
 
-print("\n6. Helpers: the most common ports, and port specs as lists:")
-print("net.top_ports(5)", table.concat(net.top_ports(5), " "))
-print('net.parse_ports("22,80,8000-8002")', table.concat(net.parse_ports("22,80,8000-8002"), " "))
+print("\n6. Helpers:", table.concat(net.top_ports(5), " "), table.concat(net.parse_ports("22,80,8000-8002"), " "))

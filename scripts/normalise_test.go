@@ -16,6 +16,8 @@ var (
 	// The machine's name, where a script says it prints it, and its address.
 	hostName = regexp.MustCompile(`\b(Host Name = |host name )` + regexp.QuoteMeta(thisHost()) + `\b`)
 	hostIP   = regexp.MustCompile(`(\|\| IP = )\S+`)
+	// netstat's PID/Program name column, for socklab's own sockets.
+	pidProgram = regexp.MustCompile(`\b\d+/socklab\b`)
 )
 
 // perScript holds what only one script's output varies in.
@@ -25,6 +27,15 @@ var perScript = map[string][]struct {
 }{
 	// How many datagrams fit in a small receive buffer depends on the kernel.
 	"tcp_vs_udp": {{regexp.MustCompile(`kept \d+, the kernel dropped \d+`), "kept N, the kernel dropped M"}},
+	// ping's round-trip statistics.
+	"ping": {{regexp.MustCompile(`rtt min/avg/max/mdev = [\d./]+ ms`), "rtt min/avg/max/mdev = N/N/N/N ms"}},
+	// dig's header: a random query ID, the time, the server's port, the date.
+	"dns_records": {
+		{regexp.MustCompile(`\bid: \d+`), "id: ID"},
+		{regexp.MustCompile(`Query time: \d+ msec`), "Query time: N msec"},
+		{regexp.MustCompile(`#\d+\(`), "#PORT("},
+		{regexp.MustCompile(`;; WHEN: .*`), ";; WHEN: DATE"},
+	},
 }
 
 func thisHost() string {
@@ -39,6 +50,9 @@ func thisHost() string {
 // 1024 and above (after ":" or "port "), durations, the machine's name and
 // address, and the script's own variable parts (perScript).
 func normalise(script, s string) string {
+	for _, r := range perScript[script] { // first: they may hold ports and times
+		s = r.re.ReplaceAllString(s, r.with)
+	}
 	s = hexAddr.ReplaceAllString(s, "0xADDR")
 	s = port.ReplaceAllStringFunc(s, func(m string) string {
 		sub := port.FindStringSubmatch(m)
@@ -50,9 +64,7 @@ func normalise(script, s string) string {
 	s = duration.ReplaceAllString(s, "TIME")
 	s = hostName.ReplaceAllString(s, "${1}HOSTNAME")
 	s = hostIP.ReplaceAllString(s, "${1}HOSTIP")
-	for _, r := range perScript[script] {
-		s = r.re.ReplaceAllString(s, r.with)
-	}
+	s = pidProgram.ReplaceAllString(s, "PID/socklab")
 	return s
 }
 
@@ -70,6 +82,7 @@ func TestNormalise(t *testing.T) {
 		"on host name " + host + ", port 1234":          "on host name HOSTNAME, port PORT",
 		"Host Name = " + host + "x || IP = 10.0.0.1":    "Host Name = " + host + "x || IP = HOSTIP",
 		"the kernel dropped 47 (tcp_vs_udp rules only)": "the kernel dropped 47 (tcp_vs_udp rules only)",
+		"ESTABLISHED 10143/socklab":                     "ESTABLISHED PID/socklab",
 	}
 	for in, want := range tests {
 		if got := normalise("", in); got != want {

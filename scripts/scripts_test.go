@@ -55,6 +55,7 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
+	os.Chmod(dir, 0o755) // so that tests can run it as another user
 	socklabBin = filepath.Join(dir, "socklab")
 	if out, err := exec.Command("go", "build", "-o", socklabBin, "socklab/cmd/socklab").CombinedOutput(); err != nil {
 		fmt.Fprintf(os.Stderr, "building socklab: %v\n%s", err, out)

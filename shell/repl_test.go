@@ -35,7 +35,7 @@ type terminal struct {
 	err  error // of cmd.Wait, once done is closed
 }
 
-var ansi = regexp.MustCompile(`\x1b\[[0-9;?]*[A-Za-z]|\r`)
+var ansi = regexp.MustCompile(`\x1b\[[0-9;?]*[A-Za-z]|\r| \x08`)
 
 // startREPL starts socklab with args on a 120×40 pty (readline completion
 // does nothing on a zero-width terminal) and NO_COLOR set.
@@ -66,6 +66,11 @@ func startREPLTo(t *testing.T, w io.Writer, args ...string) *terminal {
 			tm.mu.Unlock()
 			if err != nil {
 				return
+			}
+			// readline asks where the cursor is (DSR, ESC[6n) before each
+			// prompt and waits for the answer, as a terminal gives it.
+			for range strings.Count(string(buf[:n]), "\x1b[6n") {
+				f.Write([]byte("\x1b[1;1R"))
 			}
 		}
 	}()
@@ -128,6 +133,13 @@ func (tm *terminal) expectAny(wants ...string) string {
 	}
 }
 
+// text is everything the terminal showed so far, ANSI sequences removed.
+func (tm *terminal) text() string {
+	tm.mu.Lock()
+	defer tm.mu.Unlock()
+	return ansi.ReplaceAllString(tm.out.String(), "")
+}
+
 // exitCode waits for the process to end and returns its exit code.
 func (tm *terminal) exitCode() int {
 	tm.t.Helper()
@@ -163,12 +175,12 @@ func TestREPLBasics(t *testing.T) {
 
 	// A syntax error shows at once, with no continuation prompt.
 	tm.send("x = = 1\r")
-	tm.expect("stdin:1: syntax error near '='")
+	tm.expect("stdin[5]:1: syntax error near '='")
 	tm.expect("socklab> ")
 
 	// A runtime error, then the REPL goes on.
 	tm.send("error('oops')\r")
-	tm.expect("stdin:1: oops")
+	tm.expect("stdin[6]:1: oops")
 	tm.send("'still here'\r")
 	tm.expect(`"still here"`)
 
@@ -207,7 +219,13 @@ func TestREPLWithStdoutPiped(t *testing.T) {
 	waitFor("2\n")
 	tm.send("print('hello')\r")
 	waitFor("2\nhello\n")
-	tm.expect("socklab> ")
+	// Ctrl-D typed while the terminal is still in cooked mode would be the
+	// line discipline's EOF, not a key: wait for the third prompt.
+	for deadline := time.Now().Add(ptyTimeout); strings.Count(tm.text(), "socklab> ") < 3; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no third prompt in %q", tm.text())
+		}
+	}
 	tm.send("\x04")
 	if code := tm.exitCode(); code != 0 {
 		t.Errorf("exit code %d", code)

@@ -5,13 +5,13 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/chzyer/readline"
+	"golang.org/x/term"
 )
 
 // isTerminal reports whether f is an *os.File on a terminal.
 func isTerminal(f any) bool {
 	file, ok := f.(*os.File)
-	return ok && readline.IsTerminal(int(file.Fd()))
+	return ok && term.IsTerminal(int(file.Fd()))
 }
 
 // colours holds the escape sequences the REPL uses; all empty when colour is

@@ -3,7 +3,6 @@ package socket
 import (
 	"context"
 	"fmt"
-	"net"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -11,8 +10,16 @@ import (
 	lua "github.com/yuin/gopher-lua"
 	"golang.org/x/sys/unix"
 
-	"socklab/luabind/pyerr"
+	"socklab/internal/resolver"
+	"socklab/internal/sock"
 	"socklab/luabind/runtime"
+)
+
+const (
+	afUnspec = unix.AF_UNSPEC
+	afInet   = unix.AF_INET
+	afInet6  = unix.AF_INET6
+	afUnix   = unix.AF_UNIX
 )
 
 // Addresses on the Lua side: a table {host, port} (IPv6: {host, port,
@@ -78,40 +85,28 @@ func newAddr(L *lua.LState, host string, port int, extra ...int) *lua.LTable {
 	return t
 }
 
-// pushableAddr converts a kernel address to its Lua form.
+// addrValue converts a kernel address to its Lua form.
 func addrValue(L *lua.LState, sa unix.Sockaddr) lua.LValue {
 	switch a := sa.(type) {
 	case *unix.SockaddrInet4:
 		return newAddr(L, netip.AddrFrom4(a.Addr).String(), a.Port)
 	case *unix.SockaddrInet6:
-		return newAddr(L, InetNtop6(a.Addr)+zoneName(a.ZoneId), a.Port, 0, int(a.ZoneId))
+		return newAddr(L, ipv6Text(a), a.Port, 0, int(a.ZoneId))
 	case *unix.SockaddrUnix:
-		return lua.LString(unixName(a.Name))
+		return lua.LString(sock.UnixPath(a))
 	case nil:
 		return lua.LNil
 	}
 	return lua.LString(fmt.Sprint(sa))
 }
 
-// unixName undoes x/sys's "@" rewriting of abstract and unnamed addresses.
-func unixName(n string) string {
-	if n == "@" {
-		return ""
+// ipv6Text is an IPv6 address as glibc's inet_ntop writes it, with its
+// zone.
+func ipv6Text(a *unix.SockaddrInet6) string {
+	if a.ZoneId != 0 {
+		return resolver.InetNtop6(a.Addr) + "%" + sock.ZoneName(a.ZoneId)
 	}
-	if strings.HasPrefix(n, "@") {
-		return "\x00" + n[1:]
-	}
-	return n
-}
-
-func zoneName(id uint32) string {
-	if id == 0 {
-		return ""
-	}
-	if ifc, err := net.InterfaceByIndex(int(id)); err == nil {
-		return "%" + ifc.Name
-	}
-	return "%" + strconv.Itoa(int(id))
+	return resolver.InetNtop6(a.Addr)
 }
 
 // addrString is an address as text, for repr.
@@ -120,9 +115,9 @@ func addrString(sa unix.Sockaddr) string {
 	case *unix.SockaddrInet4:
 		return hostPort(netip.AddrFrom4(a.Addr).String(), a.Port)
 	case *unix.SockaddrInet6:
-		return hostPort(InetNtop6(a.Addr)+zoneName(a.ZoneId), a.Port)
+		return hostPort(ipv6Text(a), a.Port)
 	case *unix.SockaddrUnix:
-		return strconv.Quote(unixName(a.Name))
+		return strconv.Quote(sock.UnixPath(a))
 	}
 	return ""
 }
@@ -140,8 +135,8 @@ func checkPort(L *lua.LState, v lua.LValue, n int) int {
 	if !ok {
 		L.ArgError(n, "port number expected, got "+typeName(v))
 	}
-	if num != lua.LNumber(int(num)) || num < 0 || num > 65535 {
-		L.ArgError(n, fmt.Sprintf("port must be 0-65535, got %v", num))
+	if !(num >= 0 && num <= 65535) || num != lua.LNumber(int(num)) { // NaN fails the first test
+		L.ArgError(n, "port must be 0-65535, got "+numText(float64(num)))
 	}
 	return int(num)
 }
@@ -193,38 +188,19 @@ func resolveAddr(L *lua.LState, family int, host string, port int) (unix.Sockadd
 	if family == afUnix {
 		return &unix.SockaddrUnix{Name: host}, nil
 	}
-	a, ok, err := numericIP(host, family)
+	r := stateOf(L).resolver
+	a, ok, err := r.NumericIP(host, family)
 	if err != nil {
 		return nil, err
 	}
 	if !ok {
 		runtime.Block(L, func(ctx context.Context) error {
-			a, err = setIPAddr(ctx, host, family)
+			a, err = r.SetIPAddr(ctx, host, family)
 			return err
 		})
 		if err != nil {
 			return nil, err
 		}
 	}
-	return toSockaddr(a, port, family)
-}
-
-func toSockaddr(a netip.Addr, port, family int) (unix.Sockaddr, error) {
-	if family == afInet {
-		if !a.Is4() {
-			return nil, pyerr.AddrFamily
-		}
-		return &unix.SockaddrInet4{Addr: a.As4(), Port: port}, nil
-	}
-	sa := &unix.SockaddrInet6{Addr: a.As16(), Port: port}
-	if z := a.Zone(); z != "" {
-		if id, err := strconv.Atoi(z); err == nil {
-			sa.ZoneId = uint32(id)
-		} else if ifc, err := net.InterfaceByName(z); err == nil {
-			sa.ZoneId = uint32(ifc.Index)
-		} else {
-			return nil, pyerr.NoName
-		}
-	}
-	return sa, nil
+	return sock.SockaddrOf(family, a, port)
 }

@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	lua "github.com/yuin/gopher-lua"
-	"golang.org/x/sys/unix"
 
 	"socklab/luabind/runtime"
 )
@@ -38,48 +37,6 @@ func echoServer(b testing.TB) int {
 		}
 	}()
 	return l.Addr().(*net.TCPAddr).Port
-}
-
-func BenchmarkEngineConnectClose(b *testing.B) {
-	port := echoServer(b)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	sa := &unix.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}, Port: port}
-	for i := 0; i < b.N; i++ {
-		s, err := NewSocket(unix.AF_INET, unix.SOCK_STREAM, 0)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := s.Connect(ctx, sa); err != nil {
-			b.Fatal(err)
-		}
-		s.Close()
-	}
-}
-
-func BenchmarkEngineEcho(b *testing.B) {
-	port := echoServer(b)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	sa := &unix.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}, Port: port}
-	s, _ := NewSocket(unix.AF_INET, unix.SOCK_STREAM, 0)
-	defer s.Close()
-	if err := s.Connect(ctx, sa); err != nil {
-		b.Fatal(err)
-	}
-	msg := make([]byte, 32)
-	buf := make([]byte, 1024)
-	for i := 0; i < b.N; i++ {
-		s.Send(ctx, msg, 0)
-		got := 0
-		for got < 32 {
-			n, err := s.Recv(ctx, buf, 0)
-			if err != nil {
-				b.Fatal(err)
-			}
-			got += n
-		}
-	}
 }
 
 // BenchmarkLuaEcho is bench/socket's echo client: one op is one 32-byte

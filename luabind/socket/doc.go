@@ -1,29 +1,22 @@
-// Package socket is Python's socket module for Lua: sockets, the resolver and
-// service ports, with a Go engine and its Lua face side by side.
+// Package socket is Python's socket module for Lua: the Lua face of three
+// plain-Go engines,
 //
-// Engine (engine.go): a Socket is a raw blocking fd; each blocking call is
-// the plain syscall made on the task's goroutine inside runtime.Block, which
-// on loopback is as fast as Python's (one kernel wake-up per message, no
-// netpoller round). A finite SO_RCVTIMEO/SO_SNDTIMEO makes Linux return
-// EINTR instead of restarting a call interrupted by a signal, so cancelling
-// a task sends its blocked thread SIGURG until the call returns: the socket
-// stays intact (Ctrl-C on conn:recv() leaves conn usable). Close during a
-// call in another task shuts the socket down and leaves close(2) to the last
-// user. TCP self-connects are undone and reported as ECONNREFUSED.
+//   - socklab/internal/sock: sockets, timeouts, cancellation, read-ahead;
+//   - socklab/internal/resolver: /etc/hosts, resolv.conf and DNS, with
+//     glibc's getaddrinfo semantics;
+//   - socklab/internal/services: /etc/services and /etc/protocols.
 //
-// Each blocked call holds an OS thread, and Go dies at 10,000 threads, so at
-// most 1000 calls ($SOCKLAB_BLOCKING_THREADS) block in the kernel at once. A
-// socket whose call finds none to spare switches for good to Go's
-// netpoller (O_NONBLOCK, an os.File's RawConn; deadlines for timeouts and
-// cancellation): any number of tasks can wait, bounded only by fds.
+// The face checks and converts arguments (misuse raises a Lua error with
+// Lua 5.1's words), calls the engine (without the Lua lock, through
+// runtime.Block, whenever the call may wait), converts results back, and
+// words failures as Python's socket module does (pythonError, then
+// luabind/pyerr: "[Errno 111] Connection refused", "timed out").
 //
-// Resolver (resolver.go, dns.go): glibc's behaviour, measured against
-// python3: /etc/hosts read as glibc's files source, then a small stub
-// resolver over the nameservers of /etc/resolv.conf (Go's resolver cannot
-// be used: it consults /etc/hosts by its own rules and hides CNAME
-// aliases). Errors use Python's words: gaierror "[Errno -2] Name or service
-// not known", herror "[Errno 1] Unknown host".
+// Two shortcuts keep the lock on the fast path: a send that fits in the
+// socket buffer and a recv whose data is already there (or arrives within
+// a few microseconds: sock's SpinRecv) run without releasing the lock, as
+// that costs two hand-offs per round trip (bench/socket).
 //
-// Services: the engine is socklab/internal/services (/etc/services and
-// /etc/protocols, with embedded IANA tables behind them).
+// Per runtime (state.go): setdefaulttimeout's value, the thread budget of
+// blocking calls, and the resolver; tests make runtimes with their own.
 package socket

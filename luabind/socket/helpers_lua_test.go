@@ -5,8 +5,8 @@ import (
 	"testing"
 )
 
-func TestLineHelpersAndModule(t *testing.T) {
-	out := runLua(t, `
+func (e env) testLineHelpersAndModule(t *testing.T) {
+	out := e.runLua(t, `
 local srv = socket.create_server("127.0.0.1", 0)
 local port = srv:getsockname().port
 local peer = spawn(function()
@@ -76,4 +76,9 @@ func TestEveryFunctionDocumented(t *testing.T) {
 			t.Errorf("%s lacks Args or Doc", fn[0])
 		}
 	}
+}
+
+func TestLineHelpersAndModule(t *testing.T) {
+	t.Parallel()
+	env{}.testLineHelpersAndModule(t)
 }

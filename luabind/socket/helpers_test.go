@@ -8,24 +8,46 @@ import (
 	"testing"
 	"time"
 
+	lua "github.com/yuin/gopher-lua"
+
+	"socklab/internal/sock"
 	"socklab/luabind/runtime"
 	"socklab/luabind/runtime/runtimetest"
 )
 
+// env is how a Lua test runs: the thread budget of its runtime (nil: the
+// process's default). Tests of the Lua face run once per env (see
+// TestPollMode), each in a runtime of its own, side by side.
+type env struct{ threads *sock.Budget }
+
+// newRuntime makes a runtime configured for e.
+func (e env) newRuntime() *runtime.Runtime {
+	rt := runtime.New()
+	if e.threads != nil {
+		rt.Do(func(L *lua.LState) { stateOf(L).threads = e.threads })
+	}
+	return rt
+}
+
 // runLua runs src in a fresh runtime and returns what it printed; a Lua
 // error fails the test.
-func runLua(t *testing.T, src string) string {
+func runLua(t *testing.T, src string) string { return env{}.runLua(t, src) }
+
+func (e env) runLua(t *testing.T, src string) string {
 	t.Helper()
-	out, err := tryLua(t, src, 60*time.Second)
+	out, err := e.tryLua(t, src, nil)
 	if err != nil {
 		t.Fatalf("lua error: %v\noutput:\n%s", runtime.ErrorMessage(err)+"\n"+runtime.Traceback(err), out)
 	}
 	return out
 }
 
-func tryLua(t *testing.T, src string, timeout time.Duration) (string, error) {
+// tryLua runs src under ctx (nil: a 5-minute limit, a guard against hangs
+// only: a loaded CI machine is slow) and returns what it printed and its
+// error.
+func (e env) tryLua(t *testing.T, src string, ctx context.Context) (string, error) {
 	t.Helper()
-	rt := runtime.New()
+	rt := e.newRuntime()
 	defer rt.Close()
 	var out runtimetest.Buffer
 	rt.SetOutput(&out, &out)
@@ -33,10 +55,83 @@ func tryLua(t *testing.T, src string, timeout time.Duration) (string, error) {
 	if err != nil {
 		t.Fatalf("compile: %v", err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	defer cancel()
+	if ctx == nil {
+		c, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		defer cancel()
+		ctx = c
+	}
 	_, err = rt.Exec(ctx, proto, "test")
 	return out.String(), err
+}
+
+// luaRun is a script running in the background: its output so far, and
+// its end.
+type luaRun struct {
+	out    *runtimetest.Buffer
+	done   chan error
+	cancel context.CancelFunc
+}
+
+// startLua runs src in a fresh runtime in the background; the test cancels
+// it with cancel.
+func (e env) startLua(t *testing.T, src string) *luaRun {
+	t.Helper()
+	rt := e.newRuntime()
+	r := &luaRun{out: &runtimetest.Buffer{}, done: make(chan error, 1)}
+	rt.SetOutput(r.out, r.out)
+	proto, err := rt.Compile(src, "test.lua")
+	if err != nil {
+		t.Fatalf("compile: %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	r.cancel = cancel
+	go func() {
+		_, err := rt.Exec(ctx, proto, "test")
+		rt.Close()
+		r.done <- err
+	}()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case <-r.done:
+		case <-time.After(30 * time.Second):
+		}
+	})
+	return r
+}
+
+// waitOutput waits (up to 30 s) until the script has printed want.
+func (r *luaRun) waitOutput(t *testing.T, want string) {
+	t.Helper()
+	for deadline := time.Now().Add(30 * time.Second); !strings.Contains(r.out.String(), want); {
+		if time.Now().After(deadline) {
+			t.Fatalf("no %q after 30 s; output:\n%s", want, r.out.String())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// wait waits (up to 30 s) for the script's end and returns its error.
+func (r *luaRun) wait(t *testing.T) error {
+	t.Helper()
+	select {
+	case err := <-r.done:
+		return err
+	case <-time.After(30 * time.Second):
+		t.Fatalf("script still running after 30 s; output:\n%s", r.out.String())
+		return nil
+	}
+}
+
+// eventually polls cond until it holds, failing after 30 s.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(30 * time.Second); !cond(); {
+		if time.Now().After(deadline) {
+			t.Fatalf("after 30 s: %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }
 
 // need skips the test when a peer program is missing, unless CI=true.
@@ -76,8 +171,6 @@ func needRoot(t *testing.T, why string) {
 		t.Skip("unshare missing")
 	}
 }
-
-func lines(s string) []string { return strings.Split(strings.TrimRight(s, "\n"), "\n") }
 
 func funcsOf(fs []runtime.Function) []any {
 	var out []any

@@ -48,15 +48,13 @@ func startPeer(t *testing.T, name string, args ...string) *bufio.Reader {
 }
 
 func waitDial(t *testing.T, network, addr string) {
-	for i := 0; i < 200; i++ {
+	eventually(t, "peer at "+addr+" comes up", func() bool {
 		c, err := net.Dial(network, addr)
 		if err == nil {
 			c.Close()
-			return
 		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	t.Fatalf("peer at %s never came up", addr)
+		return err == nil
+	})
 }
 
 // luaEchoClient is a socklab client that sends the file in pieces, reads the
@@ -85,6 +83,7 @@ s:close()
 `
 
 func TestInteropPeersEcho(t *testing.T) {
+	t.Parallel()
 	path, _ := randomFile(t)
 	py := python(t)
 	socat := need(t, "socat")
@@ -140,6 +139,7 @@ while True:
 
 // A socklab server (one task per client) with Python and nc as clients.
 func TestInteropSocklabServer(t *testing.T) {
+	t.Parallel()
 	path, sum := randomFile(t)
 	py := python(t)
 	nc := need(t, "nc")
@@ -177,18 +177,16 @@ print("served")
 `, filepath.Join(t.TempDir(), "ports"))
 	portsFile := script[strings.Index(script, "io.open(")+9 : strings.Index(script, `", "w")`)]
 	done := make(chan string, 1)
-	go func() { out, err := tryLua(t, script, 60*time.Second); done <- fmt.Sprint(out, err) }()
+	go func() { out, err := env{}.tryLua(t, script, nil); done <- fmt.Sprint(out, err) }()
 	var port, uport int
-	for i := 0; i < 500; i++ {
-		if b, err := os.ReadFile(portsFile); err == nil && len(b) > 0 && b[len(b)-1] == '\n' {
-			fmt.Sscan(string(b), &port, &uport)
-			break
+	eventually(t, "the server writes its ports", func() bool {
+		b, err := os.ReadFile(portsFile)
+		if err != nil || len(b) == 0 || b[len(b)-1] != '\n' {
+			return false
 		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	if port == 0 {
-		t.Fatal("server did not start")
-	}
+		fmt.Sscan(string(b), &port, &uport)
+		return true
+	})
 	// Python client: 1 MiB round trip, compared by hash.
 	out, err := exec.Command(py, "-c", fmt.Sprintf(`
 import socket, hashlib, threading
@@ -232,6 +230,7 @@ for m in (b"hi", b"udp", b"\x00bin"):
 // Python's UDP server with a socklab client, and a socklab TCP client to a
 // Python server that resets the connection.
 func TestInteropUDPClientAndReset(t *testing.T) {
+	t.Parallel()
 	py := python(t)
 	r := startPeer(t, py, "-c", `
 import socket, struct
@@ -255,8 +254,7 @@ print(d == "\0cba", addr.port == %d, tostring(addr) == "127.0.0.1:%d")
 local s = socket.socket()
 assert(s:connect("127.0.0.1", %d))
 s:send("x")
-sleep(0.3)
-print(s:recv(10))
+print(s:recv(10)) -- waits for the reset
 print(s:send("after reset"))
 `, uport, uport, uport, tport))
 	want := "4\ntrue\ttrue\ttrue\nnil\t[Errno 104] Connection reset by peer\nnil\t[Errno 32] Broken pipe\n"

@@ -2,17 +2,14 @@ package socket
 
 import (
 	"context"
-	"io"
 	"net/netip"
-	"os"
-	"time"
 
 	lua "github.com/yuin/gopher-lua"
 	"golang.org/x/sys/unix"
 
+	"socklab/internal/resolver"
 	"socklab/internal/services"
-
-	"socklab/luabind/pyerr"
+	"socklab/internal/sock"
 	"socklab/luabind/runtime"
 )
 
@@ -20,30 +17,29 @@ import (
 
 func luaCreateConnection(L *lua.LState) int {
 	host, port, used := addrArgs(L, afInet, 1)
-	timeout := DefaultTimeout()
+	st := stateOf(L)
+	timeout := st.timeout()
 	if L.Get(1+used) != lua.LNil {
 		timeout = runtime.CheckDuration(L, 1+used)
 	}
-	var infos []AddrInfo
+	var infos []resolver.AddrInfo
 	var err error
 	runtime.Block(L, func(ctx context.Context) error {
-		infos, err = GetAddrInfo(ctx, &host, port, afUnspec, unix.SOCK_STREAM, 0, 0)
+		infos, err = st.resolver.GetAddrInfo(ctx, &host, port, afUnspec, unix.SOCK_STREAM, 0, 0)
 		return err
 	})
 	if err != nil {
-		return pyerr.Fail(L, err)
+		return fail(L, err)
 	}
-	var s *Socket
+	var s *sock.Socket
 	for _, ai := range infos {
-		s, err = NewSocket(ai.Family, unix.SOCK_STREAM, 0)
+		s, err = sock.NewSocket(ai.Family, unix.SOCK_STREAM, 0, timeout, st.threads)
 		if err != nil {
 			continue
 		}
-		if err = s.SetTimeout(timeout); err == nil {
-			var sa unix.Sockaddr
-			if sa, err = toSockaddr(ai.Addr, ai.Port, ai.Family); err == nil {
-				err = runtime.Block(L, func(ctx context.Context) error { return s.Connect(ctx, sa) })
-			}
+		var sa unix.Sockaddr
+		if sa, err = sock.SockaddrOf(ai.Family, ai.Addr, ai.Port); err == nil {
+			err = runtime.Block(L, func(ctx context.Context) error { return s.Connect(ctx, sa) })
 		}
 		if err == nil {
 			pushSock(L, s)
@@ -51,7 +47,7 @@ func luaCreateConnection(L *lua.LState) int {
 		}
 		s.Close()
 	}
-	return pyerr.Fail(L, err)
+	return fail(L, err)
 }
 
 func luaCreateServer(L *lua.LState) int {
@@ -66,13 +62,17 @@ func luaCreateServer(L *lua.LState) int {
 	if L.Get(1+used) != lua.LNil {
 		opts := L.CheckTable(1 + used)
 		if v := opts.RawGetString("family"); v != lua.LNil {
-			family = int(lua.LVAsNumber(v))
-			if family != afInet && family != afInet6 {
+			var isInt bool
+			family, isInt = numberIn(v, afInet, afInet6)
+			if !isInt || (family != afInet && family != afInet6) {
 				L.ArgError(1+used, "family must be AF_INET or AF_INET6")
 			}
 		}
 		if v := opts.RawGetString("backlog"); v != lua.LNil {
-			backlog = int(lua.LVAsNumber(v))
+			var isInt bool
+			if backlog, isInt = numberIn(v, cIntMin, cIntMax); !isInt {
+				L.ArgError(1+used, "backlog must be a number of connections")
+			}
 		}
 		reusePort = lua.LVAsBool(opts.RawGetString("reuse_port"))
 		dual = lua.LVAsBool(opts.RawGetString("dualstack"))
@@ -82,11 +82,11 @@ func luaCreateServer(L *lua.LState) int {
 	}
 	sa, err := resolveAddr(L, family, host, port)
 	if err != nil {
-		return pyerr.Fail(L, err)
+		return fail(L, err)
 	}
-	s, err := NewSocket(family, unix.SOCK_STREAM, 0)
+	s, err := stateOf(L).newSocket(family, unix.SOCK_STREAM, 0)
 	if err != nil {
-		return pyerr.Fail(L, err)
+		return fail(L, err)
 	}
 	err = s.SetsockoptInt(unix.SOL_SOCKET, unix.SO_REUSEADDR, 1)
 	if err == nil && reusePort {
@@ -103,27 +103,27 @@ func luaCreateServer(L *lua.LState) int {
 		err = s.Bind(sa)
 	}
 	if err == nil {
-		err = s.Listen(backlog)
+		err = s.Listen(max(backlog, 0))
 	}
 	if err != nil {
 		s.Close()
-		return pyerr.Fail(L, err)
+		return fail(L, err)
 	}
 	pushSock(L, s)
 	return 1
 }
 
 func luaSetDefaultTimeout(L *lua.LState) int {
-	SetDefaultTimeout(runtime.OptTimeout(L, 1))
+	stateOf(L).defaultTimeout.Store(int64(runtime.OptTimeout(L, 1)))
 	return 0
 }
 
-func luaGetDefaultTimeout(L *lua.LState) int { return pushTimeout(L, DefaultTimeout()) }
+func luaGetDefaultTimeout(L *lua.LState) int { return pushTimeout(L, stateOf(L).timeout()) }
 
 func luaGetHostname(L *lua.LState) int {
 	var u unix.Utsname
 	if err := unix.Uname(&u); err != nil {
-		return pyerr.Fail(L, err)
+		return fail(L, err)
 	}
 	L.Push(lua.LString(unix.ByteSliceToString(u.Nodename[:])))
 	return 1
@@ -135,14 +135,15 @@ func resolve(L *lua.LState, fn func(ctx context.Context) error) error {
 }
 
 func luaGetHostByName(L *lua.LState) int {
+	r := stateOf(L).resolver
 	name := L.CheckString(1)
 	var ip string
 	err := resolve(L, func(ctx context.Context) (err error) {
-		ip, err = GetHostByName(ctx, name)
+		ip, err = r.GetHostByName(ctx, name)
 		return err
 	})
 	if err != nil {
-		return pyerr.Fail(L, err)
+		return fail(L, err)
 	}
 	L.Push(lua.LString(ip))
 	return 1
@@ -156,9 +157,9 @@ func stringList(L *lua.LState, ss []string) *lua.LTable {
 	return t
 }
 
-func pushHostInfo(L *lua.LState, h *HostInfo, err error) int {
+func pushHostInfo(L *lua.LState, h *resolver.HostInfo, err error) int {
 	if err != nil {
-		return pyerr.Fail(L, err)
+		return fail(L, err)
 	}
 	L.Push(lua.LString(h.Name))
 	L.Push(stringList(L, h.Aliases))
@@ -167,30 +168,33 @@ func pushHostInfo(L *lua.LState, h *HostInfo, err error) int {
 }
 
 func luaGetHostByNameEx(L *lua.LState) int {
+	r := stateOf(L).resolver
 	name := L.CheckString(1)
-	var h *HostInfo
+	var h *resolver.HostInfo
 	err := resolve(L, func(ctx context.Context) (err error) {
-		h, err = GetHostByNameEx(ctx, name)
+		h, err = r.GetHostByNameEx(ctx, name)
 		return err
 	})
 	return pushHostInfo(L, h, err)
 }
 
 func luaGetHostByAddr(L *lua.LState) int {
+	r := stateOf(L).resolver
 	name := L.CheckString(1)
-	var h *HostInfo
+	var h *resolver.HostInfo
 	err := resolve(L, func(ctx context.Context) (err error) {
-		h, err = GetHostByAddr(ctx, name)
+		h, err = r.GetHostByAddr(ctx, name)
 		return err
 	})
 	return pushHostInfo(L, h, err)
 }
 
 func luaGetFQDN(L *lua.LState) int {
+	r := stateOf(L).resolver
 	name := L.OptString(1, "")
 	var out string
 	resolve(L, func(ctx context.Context) error {
-		out = GetFQDN(ctx, name)
+		out = r.GetFQDN(ctx, name)
 		return nil
 	})
 	L.Push(lua.LString(out))
@@ -211,20 +215,22 @@ func luaGetAddrInfo(L *lua.LState) int {
 	switch v := L.Get(2).(type) {
 	case *lua.LNilType:
 	case lua.LNumber:
-		port = int(v)
+		port = cInt(L, 2, "port")
 	case lua.LString:
 		port = string(v)
 	default:
 		L.ArgError(2, "port number, service name or nil expected, got "+typeName(v))
 	}
-	family, typ, proto, flags := optInt(L, 3, 0), optInt(L, 4, 0), optInt(L, 5, 0), optInt(L, 6, 0)
-	var infos []AddrInfo
+	family, typ := optCInt(L, 3, "family", 0), optCInt(L, 4, "type", 0)
+	proto, flags := optCInt(L, 5, "proto", 0), optCInt(L, 6, "flags", 0)
+	var infos []resolver.AddrInfo
+	r := stateOf(L).resolver
 	err := resolve(L, func(ctx context.Context) (err error) {
-		infos, err = GetAddrInfo(ctx, host, port, family, typ, proto, flags)
+		infos, err = r.GetAddrInfo(ctx, host, port, family, typ, proto, flags)
 		return err
 	})
 	if err != nil {
-		return pyerr.Fail(L, err)
+		return fail(L, err)
 	}
 	out := L.CreateTable(len(infos), 0)
 	for _, ai := range infos {
@@ -254,6 +260,7 @@ func zoneSuffix(a netip.Addr) string {
 }
 
 func luaGetNameInfo(L *lua.LState) int {
+	r := stateOf(L).resolver
 	t := L.CheckTable(1)
 	hv, pv := t.RawGetInt(1), t.RawGetInt(2)
 	if hv == lua.LNil {
@@ -263,18 +270,18 @@ func luaGetNameInfo(L *lua.LState) int {
 	if !isStr {
 		L.ArgError(1, "address {host, port} expected")
 	}
-	pn, isNum := pv.(lua.LNumber)
+	pn, isNum := numberIn(pv, cIntMin, cIntMax)
 	if !isNum {
 		L.ArgError(1, "address {host, port} expected: port must be a number")
 	}
-	flags := L.CheckInt(2)
+	flags := cInt(L, 2, "flags")
 	var h, serv string
 	err := resolve(L, func(ctx context.Context) (err error) {
-		h, serv, err = GetNameInfo(ctx, string(hs), int(pn), flags)
+		h, serv, err = r.GetNameInfo(ctx, string(hs), pn, flags)
 		return err
 	})
 	if err != nil {
-		return pyerr.Fail(L, err)
+		return fail(L, err)
 	}
 	L.Push(lua.LString(h))
 	L.Push(lua.LString(serv))
@@ -294,19 +301,20 @@ func luaGetServByName(L *lua.LState) int {
 		L.Push(lua.LNumber(port))
 		return 1
 	}
-	return pyerr.Fail(L, OSError("service/proto not found"))
+	return fail(L, OSError("service/proto not found"))
 }
 
 func luaGetServByPort(L *lua.LState) int {
-	port := L.CheckInt(1)
-	if port < 0 || port > 65535 {
-		L.ArgError(1, "getservbyport: port must be 0-65535.")
+	f := L.CheckNumber(1)
+	if !(f >= 0 && f <= 65535) {
+		L.ArgError(1, "getservbyport: port must be 0-65535, got "+numText(float64(f)))
 	}
+	port := int(f)
 	if name, found := services.NameByPort(port, checkProto(L, 2)); found {
 		L.Push(lua.LString(name))
 		return 1
 	}
-	return pyerr.Fail(L, OSError("port/proto not found"))
+	return fail(L, OSError("port/proto not found"))
 }
 
 func luaGetProtoByName(L *lua.LState) int {
@@ -314,13 +322,13 @@ func luaGetProtoByName(L *lua.LState) int {
 		L.Push(lua.LNumber(n))
 		return 1
 	}
-	return pyerr.Fail(L, OSError("protocol not found"))
+	return fail(L, OSError("protocol not found"))
 }
 
 func luaInetAton(L *lua.LState) int {
-	b, valid := InetAton(L.CheckString(1), false)
+	b, valid := resolver.InetAton(L.CheckString(1), false)
 	if !valid {
-		return pyerr.Fail(L, OSError("illegal IP address string passed to inet_aton"))
+		return fail(L, OSError("illegal IP address string passed to inet_aton"))
 	}
 	L.Push(lua.LString(b[:]))
 	return 1
@@ -329,42 +337,42 @@ func luaInetAton(L *lua.LState) int {
 func luaInetNtoa(L *lua.LState) int {
 	s := L.CheckString(1)
 	if len(s) != 4 {
-		return pyerr.Fail(L, OSError("packed IP wrong length for inet_ntoa"))
+		return fail(L, OSError("packed IP wrong length for inet_ntoa"))
 	}
-	L.Push(lua.LString(InetNtop4([4]byte([]byte(s)))))
+	L.Push(lua.LString(resolver.InetNtop4([4]byte([]byte(s)))))
 	return 1
 }
 
 func luaInetPton(L *lua.LState) int {
-	family, s := L.CheckInt(1), L.CheckString(2)
+	family, s := cInt(L, 1, "family"), L.CheckString(2)
 	switch family {
 	case afInet:
-		if b, valid := InetPton4(s); valid {
+		if b, valid := resolver.InetPton4(s); valid {
 			L.Push(lua.LString(b[:]))
 			return 1
 		}
 	case afInet6:
-		if b, valid := InetPton6(s); valid {
+		if b, valid := resolver.InetPton6(s); valid {
 			L.Push(lua.LString(b[:]))
 			return 1
 		}
 	default:
-		return pyerr.Fail(L, unix.EAFNOSUPPORT)
+		return fail(L, unix.EAFNOSUPPORT)
 	}
-	return pyerr.Fail(L, OSError("illegal IP address string passed to inet_pton"))
+	return fail(L, OSError("illegal IP address string passed to inet_pton"))
 }
 
 func luaInetNtop(L *lua.LState) int {
-	family, s := L.CheckInt(1), L.CheckString(2)
+	family, s := cInt(L, 1, "family"), L.CheckString(2)
 	switch family {
 	case afInet:
 		if len(s) == 4 {
-			L.Push(lua.LString(InetNtop4([4]byte([]byte(s)))))
+			L.Push(lua.LString(resolver.InetNtop4([4]byte([]byte(s)))))
 			return 1
 		}
 	case afInet6:
 		if len(s) == 16 {
-			L.Push(lua.LString(InetNtop6([16]byte([]byte(s)))))
+			L.Push(lua.LString(resolver.InetNtop6([16]byte([]byte(s)))))
 			return 1
 		}
 	default:
@@ -372,82 +380,4 @@ func luaInetNtop(L *lua.LState) int {
 	}
 	L.ArgError(2, "invalid length of packed IP address string")
 	return 0
-}
-
-// interactive copies the socket to out and in to the socket until either
-// side ends or ctx is cancelled. It polls in short slices so that it never
-// leaves a read of the terminal pending when it returns.
-func (s *Socket) interactive(ctx context.Context, in *os.File, out io.Writer) error {
-	fd, err := s.acquire()
-	if err != nil {
-		return err
-	}
-	defer s.release()
-	// What the line helpers already buffered comes first.
-	s.rmu.Lock()
-	if len(s.rbuf) > 0 {
-		out.Write(s.rbuf)
-		s.rbuf = nil
-	}
-	s.rmu.Unlock()
-	buf := make([]byte, 32<<10)
-	inFd := int(in.Fd())
-	// poll(2) sleeps on a thread: with none to spare in the budget, poll
-	// without sleeping and sleep in Go instead (no thread held).
-	wait := 100
-	if takeThread() {
-		defer putThread()
-	} else {
-		wait = 0
-	}
-	for ctx.Err() == nil && !s.Closed() {
-		fds := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}, {Fd: int32(inFd), Events: unix.POLLIN}}
-		n, err := unix.Poll(fds, wait)
-		if err == unix.EINTR || n == 0 {
-			if wait == 0 {
-				time.Sleep(20 * time.Millisecond)
-			}
-			continue
-		}
-		if err != nil {
-			return err
-		}
-		if fds[0].Revents != 0 {
-			n, err := sysRecv(fd, buf, unix.MSG_DONTWAIT)
-			if err == unix.EAGAIN || err == unix.EINTR {
-				continue
-			}
-			if err != nil {
-				return err
-			}
-			if n == 0 {
-				return nil
-			}
-			out.Write(buf[:n])
-		}
-		if fds[1].Revents != 0 {
-			n, err := unix.Read(inFd, buf)
-			if err == unix.EAGAIN || err == unix.EINTR {
-				continue
-			}
-			if err != nil || n == 0 {
-				return nil // Ctrl-D
-			}
-			for p := buf[:n]; len(p) > 0; {
-				m, err := sysSend(fd, p, 0)
-				if err == unix.EINTR || err == unix.EAGAIN {
-					time.Sleep(time.Millisecond)
-					continue
-				}
-				if err != nil {
-					return err
-				}
-				p = p[m:]
-			}
-		}
-	}
-	if s.Closed() {
-		return unix.EBADF
-	}
-	return nil
 }

@@ -2,7 +2,6 @@ package socket
 
 import (
 	"context"
-	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"net"
@@ -16,7 +15,10 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"socklab/internal/resolver"
+	"socklab/internal/resolver/dnstest"
 	"socklab/internal/services"
+	"socklab/luabind/pyerr"
 )
 
 // Tests that look up names /etc/hosts cannot answer run inside a private
@@ -53,84 +55,13 @@ func insideNetns(t *testing.T) {
 	}
 }
 
-// startDNS serves a tiny zone on 127.0.0.1:53: alias.test is a CNAME for
-// real.test (127.0.0.9, which reverses to real.test); every other name is
-// NXDOMAIN.
+// startDNS serves dnstest's zone on 127.0.0.1:53 (inside the namespace).
 func startDNS(t *testing.T) {
 	c, err := net.ListenPacket("udp", "127.0.0.1:53")
 	if err != nil {
 		t.Fatalf("dns server: %v", err)
 	}
-	t.Cleanup(func() { c.Close() })
-	go func() {
-		buf := make([]byte, 512)
-		for {
-			n, from, err := c.ReadFrom(buf)
-			if err != nil {
-				return
-			}
-			if resp := dnsAnswerFor(buf[:n]); resp != nil {
-				c.WriteTo(resp, from)
-			}
-		}
-	}()
-}
-
-func dnsAnswerFor(q []byte) []byte {
-	if len(q) < 12 {
-		return nil
-	}
-	name, off, err := readName(q, 12)
-	if err != nil || off+4 > len(q) {
-		return nil
-	}
-	qtype := binary.BigEndian.Uint16(q[off:])
-	resp := append([]byte(nil), q[:off+4]...)
-	resp[2] = 0x81 // QR, RD
-	resp[3] = 0x80 // RA
-	binary.BigEndian.PutUint16(resp[6:], 0)
-	binary.BigEndian.PutUint16(resp[8:], 0)
-	binary.BigEndian.PutUint16(resp[10:], 0)
-	var answers [][]byte
-	rr := func(owner string, typ uint16, rdata []byte) []byte {
-		var b []byte
-		for _, l := range strings.Split(owner, ".") {
-			b = append(b, byte(len(l)))
-			b = append(b, l...)
-		}
-		b = append(b, 0, byte(typ>>8), byte(typ), 0, 1, 0, 0, 0, 60, byte(len(rdata)>>8), byte(len(rdata)))
-		return append(b, rdata...)
-	}
-	wire := func(n string) []byte {
-		var b []byte
-		for _, l := range strings.Split(n, ".") {
-			b = append(b, byte(len(l)))
-			b = append(b, l...)
-		}
-		return append(b, 0)
-	}
-	switch strings.ToLower(name) {
-	case "alias.test":
-		answers = append(answers, rr(name, typeCNAME, wire("real.test")))
-		if qtype == typeA {
-			answers = append(answers, rr("real.test", typeA, []byte{127, 0, 0, 9}))
-		}
-	case "real.test":
-		if qtype == typeA {
-			answers = append(answers, rr(name, typeA, []byte{127, 0, 0, 9}))
-		}
-	case "9.0.0.127.in-addr.arpa":
-		if qtype == typePTR {
-			answers = append(answers, rr(name, typePTR, wire("real.test")))
-		}
-	default:
-		resp[3] |= 3 // NXDOMAIN
-	}
-	for _, a := range answers {
-		resp = append(resp, a...)
-	}
-	binary.BigEndian.PutUint16(resp[6:], uint16(len(answers)))
-	return resp
+	dnstest.Serve(t, c)
 }
 
 // The probe: every call as [func, args, result] where result is
@@ -171,11 +102,12 @@ func goProbe(f string, args []any) []any {
 	num := func(i int) int { return int(args[i].(float64)) }
 	res := func(v any, err error) []any {
 		if err != nil {
-			return []any{"err", err.Error()}
+			return []any{"err", pyerr.Message(pythonError(err))}
 		}
 		return []any{"ok", v}
 	}
-	hi := func(h *HostInfo, err error) []any {
+	r := resolver.System
+	hi := func(h *resolver.HostInfo, err error) []any {
 		if err != nil {
 			return res(nil, err)
 		}
@@ -183,13 +115,13 @@ func goProbe(f string, args []any) []any {
 	}
 	switch f {
 	case "gethostbyname":
-		return res(GetHostByName(ctx, str(0)))
+		return res(r.GetHostByName(ctx, str(0)))
 	case "gethostbyname_ex":
-		return hi(GetHostByNameEx(ctx, str(0)))
+		return hi(r.GetHostByNameEx(ctx, str(0)))
 	case "gethostbyaddr":
-		return hi(GetHostByAddr(ctx, str(0)))
+		return hi(r.GetHostByAddr(ctx, str(0)))
 	case "getfqdn":
-		return res(GetFQDN(ctx, str(0)), nil)
+		return res(r.GetFQDN(ctx, str(0)), nil)
 	case "getaddrinfo":
 		var host *string
 		if args[0] != nil {
@@ -207,7 +139,7 @@ func goProbe(f string, args []any) []any {
 		for i := 2; i < len(args); i++ {
 			ext[i-2] = num(i)
 		}
-		infos, err := GetAddrInfo(ctx, host, port, ext[0], ext[1], ext[2], ext[3])
+		infos, err := r.GetAddrInfo(ctx, host, port, ext[0], ext[1], ext[2], ext[3])
 		if err != nil {
 			return res(nil, err)
 		}
@@ -218,7 +150,7 @@ func goProbe(f string, args []any) []any {
 		return res(out, nil)
 	case "getnameinfo":
 		sa := args[0].([]any)
-		h, s, err := GetNameInfo(ctx, sa[0].(string), int(sa[1].(float64)), num(1))
+		h, s, err := r.GetNameInfo(ctx, sa[0].(string), int(sa[1].(float64)), num(1))
 		return res([]any{h, s}, err)
 	case "getservbyname":
 		proto := ""
@@ -247,7 +179,7 @@ func goProbe(f string, args []any) []any {
 		}
 		return res(n, nil)
 	case "inet_aton":
-		b, ok := InetAton(str(0), false)
+		b, ok := resolver.InetAton(str(0), false)
 		if !ok {
 			return res(nil, OSError("illegal IP address string passed to inet_aton"))
 		}
@@ -256,10 +188,10 @@ func goProbe(f string, args []any) []any {
 		var b []byte
 		ok := false
 		if num(0) == afInet {
-			a, k := InetPton4(str(1))
+			a, k := resolver.InetPton4(str(1))
 			b, ok = a[:], k
 		} else {
-			a, k := InetPton6(str(1))
+			a, k := resolver.InetPton6(str(1))
 			b, ok = a[:], k
 		}
 		if !ok {
@@ -272,7 +204,7 @@ func goProbe(f string, args []any) []any {
 		var raw []byte
 		fmt.Sscanf(str(1), "%x", &raw)
 		copy(b[:], raw)
-		return res(InetNtop6(b), nil)
+		return res(resolver.InetNtop6(b), nil)
 	}
 	panic(f)
 }
@@ -317,9 +249,9 @@ func hostNames() []string {
 		"alias.test", "real.test", "127.0.0.9", "<broadcast>", "fe80::1", "::ffff:127.0.0.1"}
 	h, _ := os.Hostname()
 	names = append(names, h)
-	for _, e := range readHosts() {
-		names = append(names, e.addr.String())
-		names = append(names, e.names...)
+	for _, line := range strings.Split(readFile("/etc/hosts"), "\n") {
+		line, _, _ = strings.Cut(line, "#")
+		names = append(names, strings.Fields(line)...)
 	}
 	return names
 }
@@ -334,15 +266,15 @@ func resolverCalls() [][]any {
 		add("getfqdn", n)
 		add("getaddrinfo", n, 80)
 		add("getaddrinfo", n, nil, afInet, unix.SOCK_STREAM)
-		add("getaddrinfo", n, "http", 0, 0, 0, AI_CANONNAME)
+		add("getaddrinfo", n, "http", 0, 0, 0, resolver.AI_CANONNAME)
 		add("getaddrinfo", n, 53, afInet6)
 	}
 	add("getaddrinfo", nil, 80)
-	add("getaddrinfo", nil, 80, 0, 0, 0, AI_PASSIVE)
+	add("getaddrinfo", nil, 80, 0, 0, 0, resolver.AI_PASSIVE)
 	add("getaddrinfo", "localhost", "nosuchservice")
 	add("getaddrinfo", "localhost", "domain", 0, unix.SOCK_DGRAM)
 	for _, h := range []string{"127.0.0.1", "127.0.0.9", "10.1.2.3", "::1", "localhost"} {
-		for _, fl := range []int{0, NI_NUMERICHOST, NI_NAMEREQD, NI_DGRAM, NI_NUMERICSERV} {
+		for _, fl := range []int{0, resolver.NI_NUMERICHOST, resolver.NI_NAMEREQD, resolver.NI_DGRAM, resolver.NI_NUMERICSERV} {
 			for _, p := range []int{22, 80, 5353, 31337} {
 				add("getnameinfo", []any{h, p}, fl)
 			}
@@ -398,7 +330,7 @@ func readFile(p string) string {
 	return string(b)
 }
 
-func TestResolverDifferential(t *testing.T) { inNetns(t, "TestResolverInNetns", false) }
+func TestResolverDifferential(t *testing.T) { t.Parallel(); inNetns(t, "TestResolverInNetns", false) }
 
 func TestResolverInNetns(t *testing.T) {
 	insideNetns(t)
@@ -423,7 +355,10 @@ print(n, aliases[1], addrs[1])`)
 	}
 }
 
-func TestServicesWithoutEtcServices(t *testing.T) { inNetns(t, "TestServicesHidden", true) }
+func TestServicesWithoutEtcServices(t *testing.T) {
+	t.Parallel()
+	inNetns(t, "TestServicesHidden", true)
+}
 
 func TestServicesHidden(t *testing.T) {
 	insideNetns(t)
@@ -442,7 +377,7 @@ print(socket.getprotobyname("tcp"), socket.getprotobyname("udp"), socket.getprot
 	if out != want {
 		t.Fatalf("got:\n%s\nwant:\n%s", out, want)
 	}
-	if ServiceName(22, "tcp") != "ssh" || ServiceName(65000, "tcp") != "" {
-		t.Fatal("ServiceName")
+	if services.Name(22, "tcp") != "ssh" || services.Name(65000, "tcp") != "" {
+		t.Fatal("services.Name")
 	}
 }

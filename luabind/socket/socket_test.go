@@ -5,8 +5,8 @@ import (
 	"testing"
 )
 
-func TestEchoBasics(t *testing.T) {
-	out := runLua(t, `
+func (e env) testEchoBasics(t *testing.T) {
+	out := e.runLua(t, `
 local s = assert(socket.socket(socket.AF_INET, socket.SOCK_STREAM))
 print(s.family == socket.AF_INET, s.type == socket.SOCK_STREAM)
 assert(s:setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1))
@@ -54,8 +54,8 @@ nil	[Errno 9] Bad file descriptor
 	}
 }
 
-func TestMisuseAndFailures(t *testing.T) {
-	out := runLua(t, `
+func (e env) testMisuseAndFailures(t *testing.T) {
+	out := e.runLua(t, `
 local function try(f, ...) local ok, err = pcall(f, ...) print(ok, err) end
 local s = socket.socket()
 try(function() s:connect("127.0.0.1", -1) end)
@@ -102,4 +102,14 @@ print(b:send("x"))
 			t.Errorf("missing %q in:\n%s", want, out)
 		}
 	}
+}
+
+func TestEchoBasics(t *testing.T) {
+	t.Parallel()
+	env{}.testEchoBasics(t)
+}
+
+func TestMisuseAndFailures(t *testing.T) {
+	t.Parallel()
+	env{}.testMisuseAndFailures(t)
 }

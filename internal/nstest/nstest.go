@@ -1,0 +1,150 @@
+// Package nstest builds private network namespaces for tests: named
+// namespaces joined by veth pairs (hosts, routers, chains), and a way to run
+// the current test again inside one of them. Tests of ping, traceroute,
+// interfaces and routes use it so that their packets only reach hosts the
+// test made. It needs root and iproute2; without them a test skips (or fails
+// with CI=true).
+package nstest
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+)
+
+// childEnv names the test that a re-executed test binary should run as the
+// body inside a namespace.
+const childEnv = "SOCKLAB_NSTEST_CHILD"
+
+// InCI reports whether CI=true: missing peers then fail instead of skip.
+func InCI() bool { return os.Getenv("CI") == "true" }
+
+// SkipOrFail skips tb for a missing capability or tool, or fails it in CI.
+func SkipOrFail(tb testing.TB, format string, args ...any) {
+	tb.Helper()
+	msg := fmt.Sprintf(format, args...)
+	if InCI() {
+		tb.Fatalf("CI=true: %s", msg)
+	}
+	tb.Skip(msg)
+}
+
+// Need skips (or fails in CI) unless every tool is on PATH; pkg names the
+// Debian package to install.
+func Need(tb testing.TB, pkg string, tools ...string) {
+	tb.Helper()
+	for _, t := range tools {
+		if _, err := exec.LookPath(t); err != nil {
+			SkipOrFail(tb, "needs %s (apt-get install %s)", t, pkg)
+		}
+	}
+}
+
+// IsChild reports whether this process is the re-executed body of tb.
+func IsChild(tb testing.TB) bool { return os.Getenv(childEnv) == tb.Name() }
+
+// Lab is a set of named network namespaces deleted when the test ends.
+type Lab struct {
+	tb     testing.TB
+	prefix string
+	names  []string
+}
+
+// New makes an empty lab; it needs root and ip.
+func New(tb testing.TB) *Lab {
+	tb.Helper()
+	if os.Getenv(childEnv) != "" {
+		tb.Fatalf("nstest.New inside a namespace child (%s)", os.Getenv(childEnv))
+	}
+	if os.Geteuid() != 0 {
+		SkipOrFail(tb, "needs root for private network namespaces")
+	}
+	Need(tb, "iproute2", "ip")
+	l := &Lab{tb: tb, prefix: fmt.Sprintf("sl%d%d", os.Getpid()%100000, time.Now().UnixNano()%1000)}
+	tb.Cleanup(l.close)
+	return l
+}
+
+// Add makes namespace short (named uniquely for this process) with lo up,
+// and returns its full name.
+func (l *Lab) Add(short string) string {
+	l.tb.Helper()
+	name := l.prefix + short
+	l.run("ip", "netns", "add", name)
+	l.names = append(l.names, name)
+	l.Sh(name, "ip link set lo up; sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0")
+	return name
+}
+
+// Link joins namespaces a and b with a veth pair named ifA (in a) and ifB
+// (in b), both up.
+func (l *Lab) Link(a, ifA, b, ifB string) {
+	l.tb.Helper()
+	l.run("ip", "link", "add", ifA, "netns", a, "type", "veth", "peer", "name", ifB, "netns", b)
+	l.Sh(a, "ip link set "+ifA+" up")
+	l.Sh(b, "ip link set "+ifB+" up")
+}
+
+// Sh runs a shell script inside namespace ns; a failure fails the test.
+func (l *Lab) Sh(ns, script string) string {
+	l.tb.Helper()
+	return l.run("ip", "netns", "exec", ns, "sh", "-ec", script)
+}
+
+// Output runs a command inside namespace ns and returns its output and error.
+func (l *Lab) Output(ns string, args ...string) (string, error) {
+	cmd := exec.Command("ip", append([]string{"netns", "exec", ns}, args...)...)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	return out.String(), err
+}
+
+func (l *Lab) run(args ...string) string {
+	l.tb.Helper()
+	out, err := exec.Command(args[0], args[1:]...).CombinedOutput()
+	if err != nil {
+		l.tb.Fatalf("%s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
+
+// RunTest runs the current test again inside namespace ns (optionally
+// through wrap, e.g. setpriv, before the binary), with extra environment,
+// and fails tb if it fails. The child sees IsChild(tb) true.
+func (l *Lab) RunTest(ns string, wrap []string, env ...string) string {
+	l.tb.Helper()
+	return l.RunTestBinary(ns, os.Args[0], wrap, env...)
+}
+
+// RunTestBinary is RunTest with another copy of the test binary (one that
+// an unprivileged user may execute).
+func (l *Lab) RunTestBinary(ns, bin string, wrap []string, env ...string) string {
+	l.tb.Helper()
+	args := []string{"netns", "exec", ns}
+	args = append(args, wrap...)
+	args = append(args, bin, "-test.run=^"+l.tb.Name()+"$", "-test.count=1", "-test.v")
+	cmd := exec.Command("ip", args...)
+	cmd.Env = append(append(os.Environ(), childEnv+"="+l.tb.Name()), env...)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	l.tb.Logf("child in %s:\n%s", ns, out.String())
+	if err != nil {
+		l.tb.Fatalf("child in %s failed: %v", ns, err)
+	}
+	if strings.Contains(out.String(), "--- SKIP") && !strings.Contains(out.String(), "--- PASS") {
+		l.tb.Skip("child skipped")
+	}
+	return out.String()
+}
+
+func (l *Lab) close() {
+	for _, n := range l.names {
+		exec.Command("ip", "netns", "del", n).Run()
+	}
+}

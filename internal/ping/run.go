@@ -1,0 +1,139 @@
+package ping
+
+import (
+	"context"
+	"time"
+)
+
+// floodGap is how long a flood ping waits for a reply before sending the
+// next echo anyway (iputils' -f: 10 ms).
+const floodGap = 10 * time.Millisecond
+
+// lingerFloor is the least a finished count waits for late replies. iputils
+// waits two of the longest round trips; on a loaded machine that can be a
+// few microseconds, so we wait at least this long.
+const lingerFloor = 100 * time.Millisecond
+
+// run sends the probes and gathers the answers into r.
+func run(ctx context.Context, r *Result, p prober, o Options) {
+	start := time.Now()
+	stop := context.AfterFunc(ctx, p.interrupt)
+	defer stop()
+	capacity := min(o.Count, 1<<20) + 1      // a flood appends 100,000 of each: grow once
+	sentAt := make([]time.Time, 1, capacity) // indexed by sequence number, from 1
+	answered := make([]bool, 1, capacity)
+	r.Replies = make([]Reply, 0, capacity)
+	var deadline time.Time
+	if o.Deadline > 0 {
+		deadline = start.Add(o.Deadline)
+	}
+	next := start
+	var lingerEnd time.Time
+	for {
+		now := time.Now()
+		if ctx.Err() != nil {
+			r.Interrupted = true
+			break
+		}
+		if !deadline.IsZero() && !now.Before(deadline) {
+			break
+		}
+		if (o.Count == 0 || r.Transmitted < o.Count) && !now.Before(next) {
+			seq := r.Transmitted + 1
+			sentAt = append(sentAt, now)
+			answered = append(answered, false)
+			r.Transmitted++
+			if err := p.send(seq); err != nil {
+				r.Errors++
+				r.add(Reply{Seq: seq, Error: errnoText(err), sendErr: true}, o)
+			}
+			if o.Interval > 0 {
+				next = now.Add(o.Interval)
+			} else {
+				next = now.Add(floodGap)
+			}
+		}
+		if o.Count > 0 && r.Received+r.Errors >= o.Count {
+			break
+		}
+		wake := next
+		if o.Count > 0 && r.Transmitted >= o.Count {
+			if lingerEnd.IsZero() {
+				wait := o.Timeout
+				if r.Received > 0 {
+					wait = max(2*time.Duration(r.tmax)*time.Microsecond, lingerFloor)
+				}
+				lingerEnd = sentAt[len(sentAt)-1].Add(wait)
+			}
+			if !now.Before(lingerEnd) {
+				break
+			}
+			wake = lingerEnd
+		}
+		if !deadline.IsZero() && deadline.Before(wake) {
+			wake = deadline
+		}
+		ev, ok := p.next(wake)
+		if !ok {
+			continue
+		}
+		seq := wireToSeq(ev.wire, r.Transmitted)
+		if seq < 1 {
+			continue
+		}
+		r.record(ev, seq, sentAt[seq], &answered[seq], o)
+		if o.Interval == 0 && seq == r.Transmitted {
+			next = time.Now() // flood: the next echo goes as soon as this one is answered
+		}
+	}
+	r.Elapsed = time.Since(start)
+}
+
+// wireToSeq maps a 16-bit wire sequence to the latest sequence number sent
+// with those low bits (long floods wrap).
+func wireToSeq(wire, last int) int {
+	seq := last - ((last - wire) & 0xffff)
+	if seq < 1 || seq > last {
+		return 0
+	}
+	return seq
+}
+
+// record adds one answer to the statistics as iputils' gather_statistics
+// does: duplicates count in the time sums.
+func (r *Result) record(ev event, seq int, sent time.Time, answered *bool, o Options) {
+	rep := Reply{Seq: seq, From: ev.from, Bytes: ev.bytes, TTL: ev.ttl, Note: ev.note}
+	if ev.err != "" {
+		r.Errors++
+		rep.Error = ev.err
+		r.add(rep, o)
+		return
+	}
+	rep.RTT = max(ev.at.Sub(sent), 0)
+	us := rep.RTT.Microseconds()
+	if *answered {
+		rep.Dup = true
+		r.Duplicates++
+	} else {
+		*answered = true
+		r.Received++
+	}
+	if r.timing {
+		r.tsum += us
+		r.tsum2 += us * us
+		if r.tmin < 0 || us < r.tmin {
+			r.tmin = us
+		}
+		if us > r.tmax {
+			r.tmax = us
+		}
+	}
+	r.add(rep, o)
+}
+
+func (r *Result) add(rep Reply, o Options) {
+	r.Replies = append(r.Replies, rep)
+	if o.OnLine != nil {
+		o.OnLine(r.Line(rep))
+	}
+}

@@ -1,0 +1,502 @@
+package netinfo
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"net"
+	"net/netip"
+	"strings"
+
+	lua "github.com/yuin/gopher-lua"
+
+	engine "socklab/internal/netinfo"
+	"socklab/luabind/ipaddress"
+	"socklab/luabind/pyerr"
+	"socklab/luabind/runtime"
+)
+
+// Metatable names of the values this package returns.
+const (
+	ifaceListType = "net.interfaces"
+	ifaceType     = "net.interface"
+	addrType      = "net.ifaddr"
+	routeListType = "net.routes"
+	routeType     = "net.route"
+	connListType  = "net.connections"
+	connType      = "net.connection"
+)
+
+func init() {
+	runtime.Register(&runtime.Module{
+		Name: "net",
+		Doc:  "interfaces, routes and open connections (interfaces, interface, routes, route_to, connections)",
+		Funcs: []runtime.Function{
+			{Name: "interfaces", Args: "()", Fn: luaInterfaces,
+				Doc: "Returns the list of network interfaces, as `ip a` shows them (print it to see the same text). Each entry is " +
+					"{index, name, flags = {\"UP\", \"LOWER_UP\", …}, up, mtu, state, link_type, mac, broadcast, qlen, link, master, addrs}; " +
+					"each address is {family = \"inet\"|\"inet6\", address, prefixlen, prefix = \"10.0.0.1/24\", ip (an ipaddress interface: a.ip.is_private, a.ip.network), broadcast, peer, scope, label, flags, dynamic, valid_lft, preferred_lft} " +
+					"(lifetimes in seconds, math.huge for forever)."},
+			{Name: "interface", Args: "(name)", Fn: luaInterface,
+				Doc: "Returns one interface by name (see net.interfaces), or nil and a message when there is no such interface."},
+			{Name: "routes", Args: "()", Fn: luaRoutes,
+				Doc: "Returns the main routing table, IPv4 then IPv6, as `ip route` and `ip -6 route` show it. Each entry is " +
+					"{family, type, dst (\"default\" or a prefix), gateway, dev, src, metric, protocol, scope, table, flags}."},
+			{Name: "route_to", Args: "(addr)", Fn: luaRouteTo,
+				Doc: "Asks the kernel which route a packet to addr (an IP address or a host name) takes, like `ip route get`: " +
+					"{dst, gateway, dev, src, type, table}. Returns nil and a message when there is no route or the name does not resolve."},
+			{Name: "connections", Args: "([filter])", Fn: luaConnections,
+				Doc: "Lists open sockets like `ss -tuxanp`, printed like `netstat -nap`. Each entry is {proto (tcp, tcp6, udp, udp6, unix), netid (ss's: tcp, udp, u_str, u_dgr, u_seq), " +
+					"family, state (ss's names: LISTEN, ESTAB, UNCONN, TIME-WAIT, …), recv_q, send_q, local_ip, local_port, remote_ip, remote_port, local, remote, path (UNIX), peer_inode, " +
+					"uid, inode, pid, fd, program} (pid 0 and program \"-\" when the owner cannot be read: other users' processes need root). " +
+					"filter: a protocol string (\"tcp\", \"udp\", \"unix\") or a table {proto = \"tcp\" or {\"tcp\", \"udp\"}, family = \"inet\"|\"inet6\", state = \"LISTEN\", port = N, pid = N, pids = false}."},
+		},
+		Values: func(L *lua.LState, _ *lua.LTable) {
+			for _, t := range []struct {
+				name string
+				fn   lua.LGFunction
+			}{
+				{ifaceListType, tostringList}, {ifaceType, tostringIface}, {addrType, tostringAddr},
+				{routeListType, tostringList}, {routeType, tostringRoute},
+				{connListType, tostringConns}, {connType, tostringConn},
+			} {
+				mt := L.NewTypeMetatable(t.name)
+				L.SetField(mt, "__tostring", L.NewFunction(t.fn))
+				L.SetField(mt, "__name", lua.LString(t.name))
+			}
+		},
+	})
+}
+
+// goValue is where each result table keeps its Go value, for __tostring:
+// a field a script cannot see through pairs (a light key in the metatable
+// would be shared), so a hidden key in the table's own hash is avoided and a
+// side table is used instead.
+type holder struct{ v any }
+
+// newResult makes a table with metatable typeName that remembers v.
+func newResult(L *lua.LState, typeName string, v any) *lua.LTable {
+	t := L.NewTable()
+	mt := L.NewTable()
+	base := L.GetTypeMetatable(typeName).(*lua.LTable)
+	mt.RawSetString("__tostring", base.RawGetString("__tostring"))
+	mt.RawSetString("__name", lua.LString(typeName))
+	ud := L.NewUserData()
+	ud.Value = holder{v}
+	mt.RawSetString("__value", ud)
+	L.SetMetatable(t, mt)
+	return t
+}
+
+// valueOf returns what newResult remembered for the table at argument 1.
+func valueOf(L *lua.LState) any {
+	mt, ok := L.GetMetatable(L.Get(1)).(*lua.LTable)
+	if !ok {
+		return nil
+	}
+	if ud, ok := mt.RawGetString("__value").(*lua.LUserData); ok {
+		if h, ok := ud.Value.(holder); ok {
+			return h.v
+		}
+	}
+	return nil
+}
+
+func tostringWith(L *lua.LState, f func(v any) string) int {
+	L.Push(lua.LString(strings.TrimRight(f(valueOf(L)), "\n")))
+	return 1
+}
+
+func tostringList(L *lua.LState) int {
+	return tostringWith(L, func(v any) string {
+		switch x := v.(type) {
+		case []engine.Interface:
+			return engine.FormatInterfaces(x)
+		case []engine.Route:
+			return engine.FormatRoutes(x)
+		}
+		return ""
+	})
+}
+func tostringIface(L *lua.LState) int {
+	return tostringWith(L, func(v any) string { x, _ := v.(engine.Interface); return x.String() })
+}
+func tostringAddr(L *lua.LState) int {
+	return tostringWith(L, func(v any) string { x, _ := v.(engine.Addr); return strings.TrimSpace(x.String()) })
+}
+func tostringRoute(L *lua.LState) int {
+	return tostringWith(L, func(v any) string { x, _ := v.(engine.Route); return x.String() })
+}
+
+// Connection tables share one metatable (a list can hold 10,000 of them),
+// so they print from their own fields.
+func tostringConns(L *lua.LState) int {
+	list := L.CheckTable(1)
+	conns := make([]engine.Conn, 0, list.Len())
+	for i := 1; i <= list.Len(); i++ {
+		if e, ok := list.RawGetInt(i).(*lua.LTable); ok {
+			conns = append(conns, connFromTable(e))
+		}
+	}
+	L.Push(lua.LString(strings.TrimRight(engine.FormatConns(conns), "\n")))
+	return 1
+}
+
+func tostringConn(L *lua.LState) int {
+	L.Push(lua.LString(connFromTable(L.CheckTable(1)).String()))
+	return 1
+}
+
+// connFromTable reads back what connTable wrote.
+func connFromTable(t *lua.LTable) engine.Conn {
+	num := func(k string) int { n, _ := t.RawGetString(k).(lua.LNumber); return int(n) }
+	str := func(k string) string { s, _ := t.RawGetString(k).(lua.LString); return string(s) }
+	addr := func(k string) netip.AddrPort {
+		ip, _ := netip.ParseAddr(str(k + "_ip"))
+		return netip.AddrPortFrom(ip, uint16(num(k+"_port")))
+	}
+	c := engine.Conn{
+		Netid: str("netid"), Family: str("family"), State: str("state"),
+		RecvQ: num("recv_q"), SendQ: num("send_q"), Path: str("path"),
+		Inode: uint32(num("inode")), PID: num("pid"), Program: str("program"),
+		Local: addr("local"), Remote: addr("remote"),
+	}
+	return c
+}
+
+// ---- interfaces ----
+
+func luaInterfaces(L *lua.LState) int {
+	var list []engine.Interface
+	err := runtime.Block(L, func(context.Context) (err error) {
+		list, err = engine.Interfaces()
+		return err
+	})
+	if err != nil {
+		return pyerr.Fail(L, err)
+	}
+	t := newResult(L, ifaceListType, list)
+	for _, ifc := range list {
+		t.Append(ifaceTable(L, ifc))
+	}
+	L.Push(t)
+	return 1
+}
+
+func luaInterface(L *lua.LState) int {
+	name := L.CheckString(1)
+	var ifc engine.Interface
+	err := runtime.Block(L, func(context.Context) (err error) {
+		ifc, err = engine.InterfaceByName(name)
+		return err
+	})
+	if err != nil {
+		return runtime.FailMessage(L, err.Error())
+	}
+	L.Push(ifaceTable(L, ifc))
+	return 1
+}
+
+func strings2Lua(L *lua.LState, ss []string) *lua.LTable {
+	t := L.CreateTable(len(ss), 0)
+	for _, s := range ss {
+		t.Append(lua.LString(s))
+	}
+	return t
+}
+
+func setString(t *lua.LTable, k, v string) {
+	if v != "" {
+		t.RawSetString(k, lua.LString(v))
+	}
+}
+
+func setAddr(t *lua.LTable, k string, a netip.Addr) {
+	if a.IsValid() {
+		t.RawSetString(k, lua.LString(a.String()))
+	}
+}
+
+func ifaceTable(L *lua.LState, ifc engine.Interface) *lua.LTable {
+	t := newResult(L, ifaceType, ifc)
+	t.RawSetString("index", lua.LNumber(ifc.Index))
+	t.RawSetString("name", lua.LString(ifc.Name))
+	t.RawSetString("flags", strings2Lua(L, ifc.Flags))
+	t.RawSetString("up", lua.LBool(engine.HasFlag(ifc.Flags, "UP")))
+	t.RawSetString("mtu", lua.LNumber(ifc.MTU))
+	t.RawSetString("state", lua.LString(ifc.State))
+	t.RawSetString("link_type", lua.LString(ifc.LinkType))
+	setString(t, "mac", ifc.MAC)
+	setString(t, "broadcast", ifc.Broadcast)
+	t.RawSetString("qlen", lua.LNumber(ifc.Qlen))
+	setString(t, "link", ifc.Link)
+	setString(t, "master", ifc.Master)
+	addrs := L.CreateTable(len(ifc.Addrs), 0)
+	for _, a := range ifc.Addrs {
+		addrs.Append(addrTable(L, a))
+	}
+	t.RawSetString("addrs", addrs)
+	return t
+}
+
+func lifetimeValue(s uint32) lua.LNumber {
+	if s == engine.Forever {
+		return lua.LNumber(math.MaxFloat64) // gopher-lua's math.huge
+	}
+	return lua.LNumber(s)
+}
+
+func addrTable(L *lua.LState, a engine.Addr) *lua.LTable {
+	t := newResult(L, addrType, a)
+	t.RawSetString("family", lua.LString(a.Family))
+	t.RawSetString("address", lua.LString(a.Prefix.Addr().String()))
+	t.RawSetString("prefixlen", lua.LNumber(a.Prefix.Bits()))
+	t.RawSetString("prefix", lua.LString(a.Prefix.String()))
+	t.RawSetString("ip", addressValue(L, a.Prefix))
+	L.Pop(1)
+	setAddr(t, "broadcast", a.Broadcast)
+	if a.Peer.IsValid() {
+		t.RawSetString("peer", lua.LString(a.Peer.String()))
+	}
+	t.RawSetString("scope", lua.LString(a.Scope))
+	setString(t, "label", a.Label)
+	t.RawSetString("flags", strings2Lua(L, a.Flags))
+	t.RawSetString("dynamic", lua.LBool(engine.HasFlag(a.Flags, "dynamic")))
+	t.RawSetString("valid_lft", lifetimeValue(a.ValidLft))
+	t.RawSetString("preferred_lft", lifetimeValue(a.PreferredLft))
+	return t
+}
+
+// addressValue is an address's `ip` field: an ipaddress interface value
+// (IPv4Interface or IPv6Interface), so that a.ip.is_private, a.ip.network
+// and a.ip.ip work as in Python.
+func addressValue(L *lua.LState, p netip.Prefix) lua.LValue {
+	ipaddress.PushInterface(L, p)
+	return L.Get(-1)
+}
+
+// ---- routes ----
+
+func luaRoutes(L *lua.LState) int {
+	var list []engine.Route
+	err := runtime.Block(L, func(context.Context) (err error) {
+		list, err = engine.Routes()
+		return err
+	})
+	if err != nil {
+		return pyerr.Fail(L, err)
+	}
+	t := newResult(L, routeListType, list)
+	for _, r := range list {
+		t.Append(routeTable(L, r))
+	}
+	L.Push(t)
+	return 1
+}
+
+// resolve turns a literal address or a host name into one address.
+func resolve(ctx context.Context, host string) (netip.Addr, error) {
+	if a, err := netip.ParseAddr(host); err == nil {
+		return a, nil
+	}
+	addrs, err := net.DefaultResolver.LookupNetIP(ctx, "ip", host)
+	if err != nil {
+		return netip.Addr{}, err
+	}
+	for _, a := range addrs { // prefer IPv4, as ip route get and ping do for a name
+		if a.Unmap().Is4() {
+			return a.Unmap(), nil
+		}
+	}
+	return addrs[0], nil
+}
+
+func luaRouteTo(L *lua.LState) int {
+	host := L.CheckString(1)
+	if host == "" {
+		L.ArgError(1, "an IP address or host name expected, got an empty string")
+	}
+	var r engine.Route
+	err := runtime.Block(L, func(ctx context.Context) error {
+		addr, err := resolve(ctx, host)
+		if err != nil {
+			return err
+		}
+		r, err = engine.RouteTo(addr)
+		return err
+	})
+	if err != nil {
+		return pyerr.Fail(L, err)
+	}
+	L.Push(routeTable(L, r))
+	return 1
+}
+
+func routeTable(L *lua.LState, r engine.Route) *lua.LTable {
+	t := newResult(L, routeType, r)
+	t.RawSetString("family", lua.LString(r.Family))
+	t.RawSetString("type", lua.LString(r.Type))
+	t.RawSetString("dst", lua.LString(r.DstString()))
+	setAddr(t, "gateway", r.Gateway)
+	setString(t, "dev", r.Dev)
+	setAddr(t, "src", r.Src)
+	t.RawSetString("metric", lua.LNumber(r.Metric))
+	t.RawSetString("protocol", lua.LString(r.Protocol))
+	t.RawSetString("scope", lua.LString(r.Scope))
+	t.RawSetString("table", lua.LString(r.Table))
+	t.RawSetString("flags", strings2Lua(L, r.Flags))
+	return t
+}
+
+// ---- connections ----
+
+func luaConnections(L *lua.LState) int {
+	f := checkFilter(L, 1)
+	var list []engine.Conn
+	err := runtime.Block(L, func(context.Context) (err error) {
+		list, err = engine.Connections(f)
+		return err
+	})
+	if err != nil {
+		return pyerr.Fail(L, err)
+	}
+	t := L.CreateTable(len(list), 0)
+	entryMeta := L.GetTypeMetatable(connType)
+	words := interner{}
+	for _, c := range list {
+		t.Append(connTable(L, c, entryMeta, words))
+	}
+	L.SetMetatable(t, L.GetTypeMetatable(connListType))
+	L.Push(t)
+	return 1
+}
+
+// checkFilter reads net.connections' filter argument; a wrong word raises
+// an error naming it.
+func checkFilter(L *lua.LState, n int) engine.Filter {
+	var f engine.Filter
+	switch v := L.Get(n).(type) {
+	case *lua.LNilType:
+		return f
+	case lua.LString:
+		f.Protos = []string{string(v)}
+	case *lua.LTable:
+		v.ForEach(func(k, val lua.LValue) {
+			key, ok := k.(lua.LString)
+			if !ok {
+				L.ArgError(n, fmt.Sprintf("filter keys are proto, family, state, port, pid, pids; got a %s key", k.Type()))
+			}
+			switch key {
+			case "proto":
+				switch p := val.(type) {
+				case lua.LString:
+					f.Protos = []string{string(p)}
+				case *lua.LTable:
+					for i := 1; i <= p.Len(); i++ {
+						f.Protos = append(f.Protos, lua.LVAsString(p.RawGetInt(i)))
+					}
+				default:
+					L.ArgError(n, "filter.proto: a string or a list of strings expected, got "+val.Type().String())
+				}
+			case "family":
+				f.Family = lua.LVAsString(val)
+			case "state":
+				f.State = strings.ToUpper(lua.LVAsString(val))
+			case "port":
+				f.Port = filterNumber(L, n, "port", val)
+				if f.Port < 1 || f.Port > 65535 {
+					L.ArgError(n, fmt.Sprintf("filter.port must be 1-65535, got %d", f.Port))
+				}
+			case "pid":
+				f.PID = filterNumber(L, n, "pid", val)
+				if f.PID < 1 {
+					L.ArgError(n, fmt.Sprintf("filter.pid must be a positive process id, got %d", f.PID))
+				}
+			case "pids":
+				f.NoPIDs = !lua.LVAsBool(val)
+			default:
+				L.ArgError(n, fmt.Sprintf("unknown filter key %q (expected proto, family, state, port, pid, pids)", string(key)))
+			}
+		})
+	default:
+		L.ArgError(n, "filter expected: \"tcp\", \"udp\", \"unix\" or a table, got "+v.Type().String())
+	}
+	for i, p := range f.Protos {
+		f.Protos[i] = strings.ToLower(p)
+	}
+	if err := f.Check(); err != nil {
+		L.ArgError(n, err.Error())
+	}
+	return f
+}
+
+func filterNumber(L *lua.LState, n int, key string, v lua.LValue) int {
+	num, ok := v.(lua.LNumber)
+	if !ok || float64(num) != math.Trunc(float64(num)) {
+		L.ArgError(n, fmt.Sprintf("filter.%s: an integer expected, got %s", key, v.Type()))
+	}
+	return int(num)
+}
+
+// interner shares the Lua strings that repeat across thousands of
+// entries (addresses, states, programs) instead of converting each again.
+type interner map[string]lua.LValue
+
+func (in interner) str(s string) lua.LValue {
+	if v, ok := in[s]; ok {
+		return v
+	}
+	v := lua.LString(s)
+	in[s] = v
+	return v
+}
+
+func (in interner) addr(a netip.Addr) lua.LValue {
+	if a.Is4() { // the common case: no allocation for the lookup key
+		b := a.As4()
+		key := string(b[:])
+		if v, ok := in[key]; ok {
+			return v
+		}
+		v := lua.LString(a.String())
+		in[key] = v
+		return v
+	}
+	return in.str(a.String())
+}
+
+func connTable(L *lua.LState, c engine.Conn, meta lua.LValue, in interner) *lua.LTable {
+	t := L.CreateTable(0, 18)
+	L.SetMetatable(t, meta)
+	t.RawSetString("proto", in.str(c.Proto()))
+	t.RawSetString("netid", in.str(c.Netid))
+	t.RawSetString("family", in.str(c.Family))
+	t.RawSetString("state", in.str(c.State))
+	t.RawSetString("recv_q", lua.LNumber(c.RecvQ))
+	t.RawSetString("send_q", lua.LNumber(c.SendQ))
+	if c.Family == "unix" {
+		setString(t, "path", c.Path)
+		if c.Peer != 0 {
+			t.RawSetString("peer_inode", lua.LNumber(c.Peer))
+		}
+	} else {
+		t.RawSetString("local_ip", in.addr(c.Local.Addr()))
+		t.RawSetString("local_port", lua.LNumber(c.Local.Port()))
+		t.RawSetString("remote_ip", in.addr(c.Remote.Addr()))
+		t.RawSetString("remote_port", lua.LNumber(c.Remote.Port()))
+		t.RawSetString("local", lua.LString(c.Local.String()))
+		t.RawSetString("remote", lua.LString(c.Remote.String()))
+		t.RawSetString("uid", lua.LNumber(c.UID))
+	}
+	t.RawSetString("inode", lua.LNumber(c.Inode))
+	t.RawSetString("pid", lua.LNumber(c.PID))
+	if c.FD >= 0 {
+		t.RawSetString("fd", lua.LNumber(c.FD))
+	}
+	prog := c.Program
+	if prog == "" {
+		prog = "-"
+	}
+	t.RawSetString("program", in.str(prog))
+	return t
+}
