@@ -222,8 +222,39 @@ func (rt *Runtime) loadType(t *Type) {
 		f := &t.Methods[i]
 		L.SetField(methods, f.Name, rt.bind(f))
 	}
+	// Methods through a table, as gopher-lua's own modules do: the VM finds
+	// s:recv by a table lookup, with no Go call. A type with attributes
+	// (Field) or its own __index needs the userdata itself to answer, which
+	// a lookup in a table never sees, so it keeps a function that tries the
+	// methods first.
 	field := t.Field
-	L.SetField(mt, "__index", L.NewFunction(func(L *lua.LState) int {
+	if field == nil && t.Meta["__index"] == nil {
+		L.SetField(mt, "__index", methods)
+	} else {
+		L.SetField(mt, "__index", rt.indexFunction(t, methods))
+	}
+	L.SetField(mt, "__methods", methods)
+	L.SetField(mt, "__name", lua.LString(t.Name))
+	if t.Tostring != nil {
+		tostring := t.Tostring
+		L.SetField(mt, "__tostring", L.NewFunction(func(L *lua.LState) int {
+			L.Push(lua.LString(tostring(L.CheckUserData(1))))
+			return 1
+		}))
+	}
+	for name, fn := range t.Meta {
+		if name != "__index" {
+			L.SetField(mt, name, L.NewFunction(fn))
+		}
+	}
+	rt.types[mt] = t
+}
+
+// indexFunction is the __index of a type with attributes: methods first,
+// then Field, then the type's own __index.
+func (rt *Runtime) indexFunction(t *Type, methods *lua.LTable) *lua.LFunction {
+	field := t.Field
+	return rt.L.NewFunction(func(L *lua.LState) int {
 		ud := L.CheckUserData(1)
 		key := L.Get(2)
 		if k, ok := key.(lua.LString); ok {
@@ -243,22 +274,7 @@ func (rt *Runtime) loadType(t *Type) {
 		}
 		L.Push(lua.LNil)
 		return 1
-	}))
-	L.SetField(mt, "__methods", methods)
-	L.SetField(mt, "__name", lua.LString(t.Name))
-	if t.Tostring != nil {
-		tostring := t.Tostring
-		L.SetField(mt, "__tostring", L.NewFunction(func(L *lua.LState) int {
-			L.Push(lua.LString(tostring(L.CheckUserData(1))))
-			return 1
-		}))
-	}
-	for name, fn := range t.Meta {
-		if name != "__index" {
-			L.SetField(mt, name, L.NewFunction(fn))
-		}
-	}
-	rt.types[mt] = t
+	})
 }
 
 // NewUserData wraps v in a userdata of the registered type typeName.
