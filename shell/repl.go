@@ -181,7 +181,10 @@ func (s *session) historyEntry(lines []string) string {
 	}
 	oneLine := make([]string, len(lines))
 	for i, l := range lines {
-		oneLine[i], _ = commentAsBlock(l)
+		var ok bool
+		if oneLine[i], ok = commentAsBlock(l); !ok {
+			return strings.Join(lines, "\n")
+		}
 	}
 	joined := strings.Join(oneLine, " ")
 	if _, err := s.compileInput(joined); err != nil {
