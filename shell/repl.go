@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"regexp"
 	"strings"
 
 	"github.com/ergochat/readline"
@@ -91,8 +92,15 @@ func (s *session) repl(banner bool) int {
 		case err == errPromptInterrupt:
 			continue
 		case err != nil:
-			fmt.Fprintln(errOut, s.colour.paint(s.colour.err, compileErrorMessage(err, s.chunkName())))
+			msg := compileErrorMessage(err, s.chunkName(), s.entrySrc)
+			if h := hintFor(s.entrySrc, msg); h != "" {
+				msg += "\nhint: " + h
+			}
+			fmt.Fprintln(errOut, s.colour.paint(s.colour.err, msg))
 			continue
+		}
+		for _, w := range warningsFor(s.entrySrc) {
+			fmt.Fprintln(errOut, s.colour.paint(s.colour.err, "hint: "+w))
 		}
 		// While a chunk runs no prompt is on screen, so output (the chunk's
 		// and its results) goes straight to the terminal; readline's writer
@@ -125,8 +133,10 @@ func (s *session) readChunk(in lineReader) (*lua.FunctionProto, error) {
 			}
 		}
 		lines = append(lines, line)
-		proto, err := s.compileInput(strings.Join(lines, "\n"))
-		if errors.Is(err, runtime.ErrIncomplete) {
+		s.entrySrc = strings.Join(lines, "\n")
+		proto, err := s.compileInput(s.entrySrc)
+		// `while x:` is Python, not an unfinished Lua line: answer at once.
+		if errors.Is(err, runtime.ErrIncomplete) && !pythonBlock.MatchString(line) {
 			p = s.colour.paint(s.colour.prompt, contPrompt)
 			continue
 		}
@@ -202,7 +212,10 @@ func (s *session) eval(proto *lua.FunctionProto, sigc chan os.Signal, out, errOu
 	case ctx.Err() != nil || err != nil && runtime.IsInterrupted(err):
 		fmt.Fprintln(errOut, s.colour.paint(s.colour.err, "interrupted"))
 	case err != nil:
-		msg := runtime.ErrorMessage(err)
+		msg := explainCallError(s.rt, s.entrySrc, runtime.ErrorMessage(err))
+		if h := hintFor(s.entrySrc, msg); h != "" {
+			defer fmt.Fprintln(errOut, s.colour.paint(s.colour.err, "hint: "+h))
+		}
 		// A traceback helps when the error is inside a function; for a
 		// one-line chunk it only repeats the message's position.
 		if tb := strings.TrimRight(runtime.Traceback(err), "\n"); strings.Count(tb, "\n") > 2 {
@@ -263,3 +276,7 @@ func (p *plainReader) close()            {}
 // chunkName names the entry being read or run: stdin[1], stdin[2]…, so that
 // an error or a traceback points at the right entry.
 func (s *session) chunkName() string { return fmt.Sprintf("%s[%d]", replChunk, s.entries) }
+
+// pythonBlock is a Python block header (`while True:`, `if x:`): Lua would
+// wait for more input; the shell answers with the Lua form instead.
+var pythonBlock = regexp.MustCompile(`^\s*(while|if|elif|else|for|def|try|except|with|class)\b.*:\s*$`)

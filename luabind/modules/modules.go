@@ -3,6 +3,7 @@
 package modules
 
 import (
+	_ "socklab/luabind/dns"
 	_ "socklab/luabind/ipaddress"
 	_ "socklab/luabind/netinfo"
 	_ "socklab/luabind/ping"
