@@ -159,6 +159,8 @@ var trickyURLs = []string{
 	"http://h/a/../b/./c", "HtTp://h", "x://h:1/", "a1+-.://h/", "http://[::ffff:1.2.3.4]/", "http://[::1]:/",
 	"http://[::1]:80:90/", "http://u@[::1]:80/", "http://[::1]@h/", "http://h/#a#b", "http://h/?a?b", "http://h/;p",
 	"http://h;p/x", "//", "///", "////x", "http:////x", "\x00\x1fhttp://h", "http://h\t:80/",
+	"http://a\uff03b/", "http://u\uff20h/", "http://\u2100/", "http://ｅxample.com/", "http://h\ufe13x/",
+	"http://[::1]\uff1a80/",
 }
 
 var rfc3986Refs = []string{

@@ -120,6 +120,9 @@ func Split(url, scheme string, allowFragments bool) (SplitResult, error) {
 	if i := strings.IndexByte(url, '?'); i >= 0 {
 		url, query = url[:i], url[i+1:]
 	}
+	if err := checkNFKC(netloc); err != nil {
+		return SplitResult{}, err
+	}
 	return SplitResult{scheme, netloc, url, query, fragment}, nil
 }
 
@@ -326,4 +329,27 @@ func Join(base, url string, allowFragments bool) (string, error) {
 		u.Path = "/"
 	}
 	return Unparse(u), nil
+}
+
+// nfkcDelimiters are the characters whose NFKC form contains one of
+// "/?#@:" (fullwidth and small forms, U+2047 "??", U+2100 "a/c"…), found by
+// scanning Python's Unicode database: a netloc holding one would change
+// meaning once normalised, so Python rejects it.
+var nfkcDelimiters = []rune{0x2047, 0x2048, 0x2049, 0x2100, 0x2101, 0x2105, 0x2106, 0x2A74,
+	0xFE13, 0xFE16, 0xFE55, 0xFE56, 0xFE5F, 0xFE6B, 0xFF03, 0xFF0F, 0xFF1A, 0xFF1F, 0xFF20}
+
+func checkNFKC(netloc string) error {
+	for i := 0; i < len(netloc); i++ {
+		if netloc[i] >= 0x80 {
+			for _, r := range netloc {
+				for _, d := range nfkcDelimiters {
+					if r == d {
+						return &Error{"netloc '" + netloc + "' contains invalid characters under NFKC normalization"}
+					}
+				}
+			}
+			return nil
+		}
+	}
+	return nil
 }

@@ -73,8 +73,8 @@ func luaURLSplit(L *lua.LState) int {
 // (nil entries as "").
 func parts(L *lua.LState, n int) []string {
 	if ud, ok := L.Get(1).(*lua.LUserData); ok {
-		if r, ok := ud.Value.(*result); ok && len(r.values) == n {
-			return r.values
+		if r, ok := ud.Value.(*result); ok && len(r.names()) == n {
+			return r.values()
 		}
 	}
 	t, ok := L.Get(1).(*lua.LTable)
@@ -126,7 +126,7 @@ func luaURLDefrag(L *lua.LState) int {
 	if err != nil {
 		raiseErr(L, err)
 	}
-	L.Push(runtime.NewUserData(L, resultType, newResult("DefragResult", defragNames, u, f)))
+	L.Push(runtime.NewUserData(L, resultType, newResult(defragKind, u, f)))
 	return 1
 }
 

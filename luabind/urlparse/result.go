@@ -16,48 +16,58 @@ import (
 // Lua counts), and whose netloc answers username, password, hostname and
 // port lazily, as Python's do.
 type result struct {
-	kind   string   // "ParseResult", "SplitResult", "DefragResult"
-	names  []string // field names in order
-	values []string // len(names) strings, in store
-	store  [6]string
+	kind  resultKind
+	store [6]string // the fields, in the order of kind's names
 }
 
-func newResult(kind string, names []string, values ...string) *result {
-	r := &result{kind: kind, names: names}
-	copy(r.store[:], values)
-	r.values = r.store[:len(names)]
-	return r
-}
+type resultKind uint8
+
+const (
+	parseKind resultKind = iota
+	splitKind
+	defragKind
+)
 
 var (
 	parseNames  = []string{"scheme", "netloc", "path", "params", "query", "fragment"}
 	splitNames  = []string{"scheme", "netloc", "path", "query", "fragment"}
 	defragNames = []string{"url", "fragment"}
+	kindNames   = [...][]string{parseNames, splitNames, defragNames}
+	kindTitles  = [...]string{"ParseResult", "SplitResult", "DefragResult"}
 )
 
+func newResult(kind resultKind, values ...string) *result {
+	r := &result{kind: kind}
+	copy(r.store[:], values)
+	return r
+}
+
+func (r *result) names() []string  { return kindNames[r.kind] }
+func (r *result) values() []string { return r.store[:len(kindNames[r.kind])] }
+
 func fromParse(p urlparse.ParseResult) *result {
-	return newResult("ParseResult", parseNames, p.Scheme, p.Netloc, p.Path, p.Params, p.Query, p.Fragment)
+	return newResult(parseKind, p.Scheme, p.Netloc, p.Path, p.Params, p.Query, p.Fragment)
 }
 
 func fromSplit(s urlparse.SplitResult) *result {
-	return newResult("SplitResult", splitNames, s.Scheme, s.Netloc, s.Path, s.Query, s.Fragment)
+	return newResult(splitKind, s.Scheme, s.Netloc, s.Path, s.Query, s.Fragment)
 }
 
 func (r *result) field(name string) (string, bool) {
-	for i, n := range r.names {
+	for i, n := range r.names() {
 		if n == name {
-			return r.values[i], true
+			return r.store[i], true
 		}
 	}
 	return "", false
 }
 
 func (r *result) geturl() string {
-	v := r.values
+	v := r.store
 	switch r.kind {
-	case "ParseResult":
+	case parseKind:
 		return urlparse.Unparse(urlparse.ParseResult{Scheme: v[0], Netloc: v[1], Path: v[2], Params: v[3], Query: v[4], Fragment: v[5]})
-	case "SplitResult":
+	case splitKind:
 		return urlparse.Unsplit(urlparse.SplitResult{Scheme: v[0], Netloc: v[1], Path: v[2], Query: v[3], Fragment: v[4]})
 	}
 	if v[1] == "" {
@@ -68,11 +78,12 @@ func (r *result) geturl() string {
 
 // repr is Python's repr of the named tuple.
 func (r *result) repr() string {
-	parts := make([]string, len(r.names))
-	for i, n := range r.names {
-		parts[i] = n + "=" + pyrepr.Str(r.values[i])
+	names := r.names()
+	parts := make([]string, len(names))
+	for i, n := range names {
+		parts[i] = n + "=" + pyrepr.Str(r.store[i])
 	}
-	return r.kind + "(" + strings.Join(parts, ", ") + ")"
+	return kindTitles[r.kind] + "(" + strings.Join(parts, ", ") + ")"
 }
 
 func checkResult(L *lua.LState) *result {
@@ -123,8 +134,8 @@ func resultAt(L *lua.LState) int {
 	r := checkResult(L)
 	if n, ok := L.Get(2).(lua.LNumber); ok {
 		i := int(n)
-		if float64(i) == float64(n) && i >= 1 && i <= len(r.values) {
-			L.Push(lua.LString(r.values[i-1]))
+		if float64(i) == float64(n) && i >= 1 && i <= len(r.names()) {
+			L.Push(lua.LString(r.store[i-1]))
 			return 1
 		}
 	}
@@ -135,16 +146,16 @@ func resultAt(L *lua.LState) int {
 func luaReplace(L *lua.LState) int {
 	r := checkResult(L)
 	changes := L.CheckTable(2)
-	out := newResult(r.kind, r.names, r.values...)
+	out := newResult(r.kind, r.values()...)
 	changes.ForEach(func(k, v lua.LValue) {
 		name := lua.LVAsString(k)
-		for i, n := range r.names {
+		for i, n := range r.names() {
 			if n == name {
 				s, ok := v.(lua.LString)
 				if !ok {
 					L.ArgError(2, fmt.Sprintf("%s must be a string, got %s", name, v.Type()))
 				}
-				out.values[i] = string(s)
+				out.store[i] = string(s)
 				return
 			}
 		}
@@ -156,9 +167,9 @@ func luaReplace(L *lua.LState) int {
 
 func luaAsDict(L *lua.LState) int {
 	r := checkResult(L)
-	t := L.CreateTable(0, len(r.names))
-	for i, n := range r.names {
-		t.RawSetString(n, lua.LString(r.values[i]))
+	t := L.CreateTable(0, len(r.names()))
+	for i, n := range r.names() {
+		t.RawSetString(n, lua.LString(r.store[i]))
 	}
 	L.Push(t)
 	return 1
@@ -166,10 +177,10 @@ func luaAsDict(L *lua.LState) int {
 
 func luaUnpack(L *lua.LState) int {
 	r := checkResult(L)
-	for _, v := range r.values {
+	for _, v := range r.values() {
 		L.Push(lua.LString(v))
 	}
-	return len(r.values)
+	return len(r.values())
 }
 
 const resultType = "URLResult"
@@ -201,12 +212,12 @@ var urlResultType = &runtime.Type{
 	Meta: map[string]lua.LGFunction{
 		"__index": resultAt,
 		"__len": func(L *lua.LState) int {
-			L.Push(lua.LNumber(len(checkResult(L).values)))
+			L.Push(lua.LNumber(len(checkResult(L).names())))
 			return 1
 		},
 		"__eq": func(L *lua.LState) int {
 			a, b := checkResult(L), runtime.Check[*result](L, 2, "URL result")
-			L.Push(lua.LBool(strings.Join(a.values, "\x00") == strings.Join(b.values, "\x00") && len(a.values) == len(b.values)))
+			L.Push(lua.LBool(a.kind == b.kind && a.store == b.store))
 			return 1
 		},
 	},
