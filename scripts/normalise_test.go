@@ -27,6 +27,8 @@ var perScript = map[string][]struct {
 }{
 	// How many datagrams fit in a small receive buffer depends on the kernel.
 	"tcp_vs_udp": {{regexp.MustCompile(`kept \d+, the kernel dropped \d+`), "kept N, the kernel dropped M"}},
+	// ping's round-trip statistics.
+	"ping": {{regexp.MustCompile(`rtt min/avg/max/mdev = [\d./]+ ms`), "rtt min/avg/max/mdev = N/N/N/N ms"}},
 	// dig's header: a random query ID, the time, the server's port, the date.
 	"dns_records": {
 		{regexp.MustCompile(`\bid: \d+`), "id: ID"},
@@ -48,6 +50,9 @@ func thisHost() string {
 // 1024 and above (after ":" or "port "), durations, the machine's name and
 // address, and the script's own variable parts (perScript).
 func normalise(script, s string) string {
+	for _, r := range perScript[script] { // first: they may hold ports and times
+		s = r.re.ReplaceAllString(s, r.with)
+	}
 	s = hexAddr.ReplaceAllString(s, "0xADDR")
 	s = port.ReplaceAllStringFunc(s, func(m string) string {
 		sub := port.FindStringSubmatch(m)
@@ -60,9 +65,6 @@ func normalise(script, s string) string {
 	s = hostName.ReplaceAllString(s, "${1}HOSTNAME")
 	s = hostIP.ReplaceAllString(s, "${1}HOSTIP")
 	s = pidProgram.ReplaceAllString(s, "PID/socklab")
-	for _, r := range perScript[script] {
-		s = r.re.ReplaceAllString(s, r.with)
-	}
 	return s
 }
 

@@ -22,8 +22,9 @@ local URLS = {
 }
 
 for _, url in ipairs(URLS) do
-  local scheme = url:match("^(%a[%w+.-]*):")                  -- urlparse(url).scheme
-  print(scheme .. " " .. socket.getservbyname(scheme))
+  local parsed_url = urllib.parse.urlparse(url)                -- URL → its parts
+  local port = socket.getservbyname(parsed_url.scheme)         -- scheme → port
+  print(parsed_url.scheme .. " " .. port)
 end
 
 -- And the other way round: which service is on a port?

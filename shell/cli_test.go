@@ -84,7 +84,7 @@ func TestCommandLine(t *testing.T) {
 		{name: "os.exit from -e", args: []string{"-e", "os.exit(true)"}},
 		{name: "os.exit(false)", args: []string{"-e", "os.exit(false)"}, wantCode: 1},
 		{name: "syntax error", args: []string{"syntax.lua"}, wantErrTop: "socklab: syntax.lua:1: ", wantCode: 1},
-		{name: "incomplete script", args: []string{"incomplete.lua"}, wantErrTop: "socklab: incomplete.lua: unexpected end of input", wantCode: 1},
+		{name: "incomplete script", args: []string{"incomplete.lua"}, wantErrTop: "socklab: incomplete.lua:1: unexpected end of input", wantCode: 1},
 		{name: "error from -e", args: []string{"-e", "error('x')"}, wantErrTop: "socklab: (command line):1: x", wantCode: 1},
 		{name: "missing file", args: []string{"nope.lua"}, wantErrTop: "socklab: cannot open nope.lua", wantCode: 2},
 		{name: "bad option", args: []string{"-q"}, wantErrTop: "socklab: unrecognized option '-q'", wantCode: 2},

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"regexp"
 	"strings"
 
 	"github.com/ergochat/readline"
@@ -19,7 +20,7 @@ import (
 const (
 	prompt       = "socklab> "
 	contPrompt   = "   ...> "
-	replChunk    = "stdin" // chunk name of REPL input, as lua uses
+	replChunk    = "stdin" // chunk name of REPL input, as lua uses; entry n is stdin[n]
 	bannerFormat = "socklab %s: Lua 5.1 with network modules. help() for help, Ctrl-D to exit.\n"
 )
 
@@ -91,8 +92,15 @@ func (s *session) repl(banner bool) int {
 		case err == errPromptInterrupt:
 			continue
 		case err != nil:
-			fmt.Fprintln(errOut, s.colour.paint(s.colour.err, compileErrorMessage(err, replChunk)))
+			msg := compileErrorMessage(err, s.chunkName(), s.entrySrc)
+			if h := hintFor(s.entrySrc, msg); h != "" {
+				msg += "\nhint: " + h
+			}
+			fmt.Fprintln(errOut, s.colour.paint(s.colour.err, msg))
 			continue
+		}
+		for _, w := range warningsFor(s.entrySrc) {
+			fmt.Fprintln(errOut, s.colour.paint(s.colour.err, "hint: "+w))
 		}
 		// While a chunk runs no prompt is on screen, so output (the chunk's
 		// and its results) goes straight to the terminal; readline's writer
@@ -108,6 +116,7 @@ func (s *session) repl(banner bool) int {
 // as an expression (`return <chunk>`) if possible, else as statements. A
 // chunk is saved in history as one entry, even when it has several lines.
 func (s *session) readChunk(in lineReader) (*lua.FunctionProto, error) {
+	s.entries++
 	var lines []string
 	p := s.colour.paint(s.colour.prompt, prompt)
 	for {
@@ -124,8 +133,10 @@ func (s *session) readChunk(in lineReader) (*lua.FunctionProto, error) {
 			}
 		}
 		lines = append(lines, line)
-		proto, err := s.compileInput(strings.Join(lines, "\n"))
-		if errors.Is(err, runtime.ErrIncomplete) {
+		s.entrySrc = strings.Join(lines, "\n")
+		proto, err := s.compileInput(s.entrySrc)
+		// `while x:` is Python, not an unfinished Lua line: answer at once.
+		if errors.Is(err, runtime.ErrIncomplete) && !pythonBlock.MatchString(line) {
 			p = s.colour.paint(s.colour.prompt, contPrompt)
 			continue
 		}
@@ -139,11 +150,21 @@ func (s *session) readChunk(in lineReader) (*lua.FunctionProto, error) {
 // statements. The input counts as incomplete if the statements are, or if
 // the expression form is and the statements are simply wrong (`1 +`, `{1,`).
 func (s *session) compileInput(src string) (*lua.FunctionProto, error) {
-	proto, retErr := s.rt.Compile("return "+src, replChunk)
+	name := s.chunkName()
+	if help, ok := helpRequest(src); ok {
+		src = help
+	}
+	src = persistLocals(src)
+	if values, ok := semicolonValues(src); ok {
+		if proto, err := s.rt.Compile(values, name); err == nil {
+			return proto, nil
+		}
+	}
+	proto, retErr := s.rt.Compile("return "+src, name)
 	if retErr == nil {
 		return proto, nil
 	}
-	proto, err := s.rt.Compile(src, replChunk)
+	proto, err := s.rt.Compile(src, name)
 	if err != nil && errors.Is(retErr, runtime.ErrIncomplete) {
 		return nil, retErr
 	}
@@ -181,7 +202,7 @@ func (s *session) eval(proto *lua.FunctionProto, sigc chan os.Signal, out, errOu
 		case <-done:
 		}
 	}()
-	results, err := s.rt.Exec(ctx, proto, replChunk)
+	results, err := s.rt.Exec(ctx, proto, s.chunkName())
 	defer close(done) // Ctrl-C still interrupts the printer's __tostring calls
 
 	switch {
@@ -191,7 +212,10 @@ func (s *session) eval(proto *lua.FunctionProto, sigc chan os.Signal, out, errOu
 	case ctx.Err() != nil || err != nil && runtime.IsInterrupted(err):
 		fmt.Fprintln(errOut, s.colour.paint(s.colour.err, "interrupted"))
 	case err != nil:
-		msg := runtime.ErrorMessage(err)
+		msg := explainCallError(s.rt, s.entrySrc, runtime.ErrorMessage(err))
+		if h := hintFor(s.entrySrc, msg); h != "" {
+			defer fmt.Fprintln(errOut, s.colour.paint(s.colour.err, "hint: "+h))
+		}
 		// A traceback helps when the error is inside a function; for a
 		// one-line chunk it only repeats the message's position.
 		if tb := strings.TrimRight(runtime.Traceback(err), "\n"); strings.Count(tb, "\n") > 2 {
@@ -200,7 +224,10 @@ func (s *session) eval(proto *lua.FunctionProto, sigc chan os.Signal, out, errOu
 		fmt.Fprintln(errOut, s.colour.paint(s.colour.err, msg))
 	case len(results) > 0:
 		var text string
-		s.rt.Do(func(L *lua.LState) { text = formatResults(ctx, s.rt, L, results) })
+		s.rt.Do(func(L *lua.LState) {
+			L.SetGlobal("_", results[0]) // the last result, as in Python's REPL
+			text = formatResults(ctx, s.rt, L, results)
+		})
 		fmt.Fprintln(out, s.colour.paint(s.colour.value, text))
 	}
 }
@@ -245,3 +272,11 @@ func (p *plainReader) readLine(string) (string, error) {
 
 func (p *plainReader) addHistory(string) {}
 func (p *plainReader) close()            {}
+
+// chunkName names the entry being read or run: stdin[1], stdin[2]…, so that
+// an error or a traceback points at the right entry.
+func (s *session) chunkName() string { return fmt.Sprintf("%s[%d]", replChunk, s.entries) }
+
+// pythonBlock is a Python block header (`while True:`, `if x:`): Lua would
+// wait for more input; the shell answers with the Lua form instead.
+var pythonBlock = regexp.MustCompile(`^\s*(while|if|elif|else|for|def|try|except|with|class)\b.*:\s*$`)

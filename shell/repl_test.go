@@ -175,12 +175,12 @@ func TestREPLBasics(t *testing.T) {
 
 	// A syntax error shows at once, with no continuation prompt.
 	tm.send("x = = 1\r")
-	tm.expect("stdin:1: syntax error near '='")
+	tm.expect("stdin[5]:1: syntax error near '='")
 	tm.expect("socklab> ")
 
 	// A runtime error, then the REPL goes on.
 	tm.send("error('oops')\r")
-	tm.expect("stdin:1: oops")
+	tm.expect("stdin[6]:1: oops")
 	tm.send("'still here'\r")
 	tm.expect(`"still here"`)
 

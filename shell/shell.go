@@ -46,6 +46,9 @@ type session struct {
 	stderr io.Writer
 	colour colours
 
+	entries  int    // REPL entries read so far; entry n is compiled as stdin[n]
+	entrySrc string // the source of the entry being read or run
+
 	// onExit runs before os.exit leaves the process (the REPL closes
 	// readline there, restoring the terminal and flushing history).
 	onExit func()
@@ -137,7 +140,11 @@ func Main(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 func (s *session) runMain(src, name string, args []lua.LValue) int {
 	proto, err := s.rt.Compile(src, name)
 	if err != nil {
-		fmt.Fprintf(s.stderr, "socklab: %s\n", compileErrorMessage(err, name))
+		msg := compileErrorMessage(err, name, src)
+		fmt.Fprintf(s.stderr, "socklab: %s\n", msg)
+		if h := hintFor(src, msg); h != "" {
+			fmt.Fprintf(s.stderr, "hint: %s\n", h)
+		}
 		return ExitError
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -169,9 +176,13 @@ func (s *session) runMain(src, name string, args []lua.LValue) int {
 	case err == nil:
 		return ExitOK
 	}
-	fmt.Fprintf(s.stderr, "socklab: %s\n", runtime.ErrorMessage(err))
+	msg := explainCallError(s.rt, src, runtime.ErrorMessage(err))
+	fmt.Fprintf(s.stderr, "socklab: %s\n", msg)
 	if tb := runtime.Traceback(err); tb != "" {
 		fmt.Fprintln(s.stderr, strings.TrimRight(tb, "\n"))
+	}
+	if h := hintFor(src, msg); h != "" {
+		fmt.Fprintf(s.stderr, "hint: %s\n", h)
 	}
 	return ExitError
 }
@@ -214,7 +225,7 @@ func stripShebang(src string) string {
 // compileErrorMessage renders a syntax error the way lua does,
 // "file:3: unexpected symbol near ')'", rather than gopher-lua's
 // "file line:3(column:5) near ')':   syntax error".
-func compileErrorMessage(err error, name string) string {
+func compileErrorMessage(err error, name, text string) string {
 	var perr *parse.Error
 	if errors.As(err, &perr) {
 		src := perr.Pos.Source
@@ -222,8 +233,8 @@ func compileErrorMessage(err error, name string) string {
 			src = name
 		}
 		msg := perr.Message
-		if perr.Pos.Line == parse.EOF {
-			return fmt.Sprintf("%s: unexpected end of input (a missing 'end', ')', '}' or quote?)", src)
+		if perr.Pos.Line == parse.EOF { // the last line, as lua says "near <eof>"
+			return fmt.Sprintf("%s:%d: unexpected end of input (an unfinished expression or statement, or a missing 'end', ')', '}' or closing quote)", src, strings.Count(strings.TrimRight(text, "\n"), "\n")+1)
 		}
 		return fmt.Sprintf("%s:%d: %s near '%s'", src, perr.Pos.Line, msg, perr.Token)
 	}

@@ -89,6 +89,9 @@ func ParseV4(s string) (Addr, error) {
 	if strings.Contains(s, "/") {
 		return Addr{}, errf(AddressValueError, "Unexpected '/' in %s", pyrepr.Str(s))
 	}
+	if v, ok := parseV4Fast(s); ok {
+		return Addr{netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)})}, nil
+	}
 	v, err := parseV4(s)
 	if err != nil {
 		return Addr{}, err
@@ -112,12 +115,15 @@ func ParseV6(s string) (Addr, error) {
 	return fromU128(6, v, scope), nil
 }
 
-// ParseAddr is ip_address(text): IPv4 first, then IPv6.
+// ParseAddr is ip_address(text): IPv4 first, then IPv6. Text with a ':'
+// can only be IPv6 and text without one only IPv4, so one parser is tried
+// (the other's error message would be thrown away anyway).
 func ParseAddr(s string) (Addr, error) {
-	if a, err := ParseV4(s); err == nil {
-		return a, nil
-	}
-	if a, err := ParseV6(s); err == nil {
+	if strings.IndexByte(s, ':') < 0 {
+		if a, err := ParseV4(s); err == nil {
+			return a, nil
+		}
+	} else if a, err := ParseV6(s); err == nil {
 		return a, nil
 	}
 	return Addr{}, errf(ValueError, "%s does not appear to be an IPv4 or IPv6 address", pyrepr.Str(s))

@@ -8,11 +8,21 @@ import "fmt"
 // is_loopback, is_multicast and friends. Each range carries a name for
 // explain().
 
-// special is one registry entry.
+// special is one registry entry, with its bounds precomputed for the hot
+// path (is_private of a million addresses).
 type special struct {
-	net  Network
-	what string // what the range is, for explain()
-	rfc  string
+	net         Network
+	what        string // what the range is, for explain()
+	rfc         string
+	first, last u128
+}
+
+func (s *special) contains(a Addr) bool {
+	if a.Version() != s.net.Version() {
+		return false
+	}
+	v := a.u128()
+	return v.cmp(s.first) >= 0 && v.cmp(s.last) <= 0
 }
 
 func mustNet(s string) Network {
@@ -26,7 +36,8 @@ func mustNet(s string) Network {
 func specials(entries [][3]string) []special {
 	out := make([]special, len(entries))
 	for i, e := range entries {
-		out[i] = special{mustNet(e[0]), e[1], e[2]}
+		n := mustNet(e[0])
+		out[i] = special{n, e[1], e[2], n.addr.u128(), n.BroadcastAddress().u128()}
 	}
 	return out
 }
@@ -92,7 +103,7 @@ var (
 // find returns the first entry containing a, or nil.
 func find(list []special, a Addr) *special {
 	for i := range list {
-		if list[i].net.Contains(a) {
+		if list[i].contains(a) {
 			return &list[i]
 		}
 	}

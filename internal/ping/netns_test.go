@@ -29,7 +29,7 @@ func chain(t *testing.T) (*nstest.Lab, string) {
 	lab.Link(r, "r1", s, "s0")
 	lab.Link(c, "c1", n, "n0")
 	lab.Sh(c, "ip addr add 10.1.0.1/24 dev c0; ip addr add fd01::1/64 dev c0 nodad; ip route add default via 10.1.0.254; ip -6 route add default via fd01::fe; ip addr add 10.8.0.1/24 dev c1")
-	lab.Sh(r, "ip addr add 10.1.0.254/24 dev r0; ip addr add 10.2.0.254/24 dev r1; ip addr add fd01::fe/64 dev r0 nodad; ip addr add fd02::fe/64 dev r1 nodad; sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1")
+	lab.Sh(r, "ip addr add 10.1.0.254/24 dev r0; ip addr add 10.2.0.254/24 dev r1; ip addr add fd01::fe/64 dev r0 nodad; ip addr add fd02::fe/64 dev r1 nodad; sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1 net.ipv4.icmp_ratelimit=0 net.ipv6.icmp.ratelimit=0")
 	lab.Sh(s, "ip addr add 10.2.0.1/24 dev s0; ip addr add fd02::1/64 dev s0 nodad; ip route add default via 10.2.0.254; ip -6 route add default via fd02::fe")
 	lab.Sh(n, "ip addr add 10.8.0.2/24 dev n0")
 	lab.Sh(n, "ip addr add 10.8.0.3/24 dev n0; ip addr add 10.8.0.4/24 dev n0; iptables -A INPUT -d 10.8.0.3 -p icmp -j DROP; iptables -A INPUT -d 10.8.0.4 -p icmp -j REJECT")

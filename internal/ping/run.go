@@ -19,8 +19,10 @@ func run(ctx context.Context, r *Result, p prober, o Options) {
 	start := time.Now()
 	stop := context.AfterFunc(ctx, p.interrupt)
 	defer stop()
-	sentAt := []time.Time{{}} // indexed by sequence number, from 1
-	answered := []bool{false}
+	capacity := min(o.Count, 1<<20) + 1      // a flood appends 100,000 of each: grow once
+	sentAt := make([]time.Time, 1, capacity) // indexed by sequence number, from 1
+	answered := make([]bool, 1, capacity)
+	r.Replies = make([]Reply, 0, capacity)
 	var deadline time.Time
 	if o.Deadline > 0 {
 		deadline = start.Add(o.Deadline)

@@ -168,3 +168,32 @@ func TestPushAPI(t *testing.T) {
 		t.Errorf("ToAddr(string) = %v %v", a, ok)
 	}
 }
+
+// The REPL shows a value through its type's Tostring: Python's repr, while
+// tostring and print give str.
+func TestReplShowsRepr(t *testing.T) {
+	e := runtimetest.New(t)
+	e.RT.Do(func(L *lua.LState) {
+		for text, want := range map[string]string{
+			`return ipaddress.ip_address("192.168.0.104")`:     "IPv4Address('192.168.0.104')",
+			`return ipaddress.ip_network("10.0.0.0/8")`:        "IPv4Network('10.0.0.0/8')",
+			`return ipaddress.ip_interface("fe80::1%eth0/64")`: "IPv6Interface('fe80::1%eth0/64')",
+		} {
+			if err := L.DoString(text); err != nil {
+				t.Fatal(err)
+			}
+			v := L.Get(-1)
+			L.Pop(1)
+			typ := e.RT.TypeOf(v)
+			if typ == nil || typ.Tostring == nil {
+				t.Fatalf("%s: no registered type with Tostring", text)
+			}
+			if got := typ.Tostring(v.(*lua.LUserData)); got != want {
+				t.Errorf("%s: REPL shows %s, want %s", text, got, want)
+			}
+			if got := L.ToStringMeta(v).String(); got == want {
+				t.Errorf("%s: tostring gives the repr %s, want str", text, got)
+			}
+		}
+	})
+}

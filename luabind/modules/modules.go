@@ -3,9 +3,11 @@
 package modules
 
 import (
+	_ "socklab/luabind/dns"
 	_ "socklab/luabind/ipaddress"
 	_ "socklab/luabind/netinfo"
 	_ "socklab/luabind/ping"
 	_ "socklab/luabind/scan"
 	_ "socklab/luabind/socket"
+	_ "socklab/luabind/urlparse"
 )

@@ -362,8 +362,9 @@ func luaConnections(L *lua.LState) int {
 	}
 	t := L.CreateTable(len(list), 0)
 	entryMeta := L.GetTypeMetatable(connType)
+	words := interner{}
 	for _, c := range list {
-		t.Append(connTable(L, c, entryMeta))
+		t.Append(connTable(L, c, entryMeta, words))
 	}
 	L.SetMetatable(t, L.GetTypeMetatable(connListType))
 	L.Push(t)
@@ -437,13 +438,40 @@ func filterNumber(L *lua.LState, n int, key string, v lua.LValue) int {
 	return int(num)
 }
 
-func connTable(L *lua.LState, c engine.Conn, meta lua.LValue) *lua.LTable {
+// interner shares the Lua strings that repeat across thousands of
+// entries (addresses, states, programs) instead of converting each again.
+type interner map[string]lua.LValue
+
+func (in interner) str(s string) lua.LValue {
+	if v, ok := in[s]; ok {
+		return v
+	}
+	v := lua.LString(s)
+	in[s] = v
+	return v
+}
+
+func (in interner) addr(a netip.Addr) lua.LValue {
+	if a.Is4() { // the common case: no allocation for the lookup key
+		b := a.As4()
+		key := string(b[:])
+		if v, ok := in[key]; ok {
+			return v
+		}
+		v := lua.LString(a.String())
+		in[key] = v
+		return v
+	}
+	return in.str(a.String())
+}
+
+func connTable(L *lua.LState, c engine.Conn, meta lua.LValue, in interner) *lua.LTable {
 	t := L.CreateTable(0, 18)
 	L.SetMetatable(t, meta)
-	t.RawSetString("proto", lua.LString(c.Proto()))
-	t.RawSetString("netid", lua.LString(c.Netid))
-	t.RawSetString("family", lua.LString(c.Family))
-	t.RawSetString("state", lua.LString(c.State))
+	t.RawSetString("proto", in.str(c.Proto()))
+	t.RawSetString("netid", in.str(c.Netid))
+	t.RawSetString("family", in.str(c.Family))
+	t.RawSetString("state", in.str(c.State))
 	t.RawSetString("recv_q", lua.LNumber(c.RecvQ))
 	t.RawSetString("send_q", lua.LNumber(c.SendQ))
 	if c.Family == "unix" {
@@ -452,9 +480,9 @@ func connTable(L *lua.LState, c engine.Conn, meta lua.LValue) *lua.LTable {
 			t.RawSetString("peer_inode", lua.LNumber(c.Peer))
 		}
 	} else {
-		t.RawSetString("local_ip", lua.LString(c.Local.Addr().String()))
+		t.RawSetString("local_ip", in.addr(c.Local.Addr()))
 		t.RawSetString("local_port", lua.LNumber(c.Local.Port()))
-		t.RawSetString("remote_ip", lua.LString(c.Remote.Addr().String()))
+		t.RawSetString("remote_ip", in.addr(c.Remote.Addr()))
 		t.RawSetString("remote_port", lua.LNumber(c.Remote.Port()))
 		t.RawSetString("local", lua.LString(c.Local.String()))
 		t.RawSetString("remote", lua.LString(c.Remote.String()))
@@ -469,6 +497,6 @@ func connTable(L *lua.LState, c engine.Conn, meta lua.LValue) *lua.LTable {
 	if prog == "" {
 		prog = "-"
 	}
-	t.RawSetString("program", lua.LString(prog))
+	t.RawSetString("program", in.str(prog))
 	return t
 }

@@ -64,3 +64,38 @@ print(h:join())
 	}
 	t.Log(out)
 }
+
+func TestLuaTraceroute(t *testing.T) {
+	if !nstest.IsChild(t) {
+		lab := nstest.New(t)
+		c, r, s := lab.Add("c"), lab.Add("r"), lab.Add("s")
+		lab.Link(c, "c0", r, "r0")
+		lab.Link(r, "r1", s, "s0")
+		lab.Sh(c, "ip addr add 10.1.0.1/24 dev c0; ip route add default via 10.1.0.254")
+		lab.Sh(r, "ip addr add 10.1.0.254/24 dev r0; ip addr add 10.2.0.254/24 dev r1; sysctl -qw net.ipv4.ip_forward=1 net.ipv4.icmp_ratelimit=0")
+		lab.Sh(s, "ip addr add 10.2.0.1/24 dev s0; ip route add default via 10.2.0.254")
+		lab.RunTest(c, nil)
+		return
+	}
+	out, err := runtimetest.Run(t, `
+for _, method in ipairs({"udp", "icmp", "tcp"}) do
+	local tr = net.traceroute("10.2.0.1", {method = method, max_ttl = 5, wait = 2})
+	assert(tr.reached and #tr.hops == 2 and tr.hops[1].addr == "10.1.0.254" and tr.hops[2].addr == "10.2.0.1", tostring(tr))
+	assert(#tr.hops[1].probes == 3 and tr.hops[1].probes[1].time > 0)
+	print(tr)
+end
+for _, args in ipairs({{""}, {"10.2.0.1", {max_ttl = 0}}, {"10.2.0.1", {method = "sctp"}}, {"10.2.0.1", {first_ttl = 9, max_ttl = 3}}, {"10.2.0.1", {queries = 11}}, {"10.2.0.1", {x = 1}}, {7}}) do
+	local ok, e = pcall(net.traceroute, unpack(args))
+	assert(not ok and e:find("bad argument"), tostring(e))
+end
+local none, msg = net.traceroute("not a host!")
+assert(none == nil and msg:find("Name or service not known"), msg)
+`)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if !strings.Contains(out, "traceroute to 10.2.0.1 (10.2.0.1), 5 hops max, 60 byte packets\n 1  10.1.0.254  ") {
+		t.Errorf("output:\n%s", out)
+	}
+	t.Log(out)
+}

@@ -105,3 +105,34 @@ func luaNumber(n int) lua.LValue { return lua.LNumber(n) }
 func BenchmarkMethodCall(b *testing.B) {
 	benchLua(b, "local ch = chan(1)", "ch:len()")
 }
+
+// Two types with the same no-op method, one looked up through the methods
+// table (no attributes) and one through an __index function (it has a
+// Field): the cost of the function, compared within one run.
+func init() {
+	nop := func(L *lua.LState) int { return 0 }
+	rtm.Register(&rtm.Module{
+		Name: "benchobj",
+		Doc:  "objects for the method lookup benchmark",
+		Funcs: []rtm.Function{{Name: "new", Args: "(kind)", Doc: "Makes a plain or a field object.", Fn: func(L *lua.LState) int {
+			L.Push(rtm.NewUserData(L, L.CheckString(1), struct{}{}))
+			return 1
+		}}},
+		Types: []*rtm.Type{
+			{Name: "plainobj", Doc: "methods only", Methods: []rtm.Function{{Name: "nop", Args: "()", Doc: "Does nothing.", Fn: nop}}},
+			{Name: "fieldobj", Doc: "methods and an attribute", Methods: []rtm.Function{{Name: "nop", Args: "()", Doc: "Does nothing.", Fn: nop}},
+				Fields: []string{"x"}, Field: func(L *lua.LState, ud *lua.LUserData, key string) lua.LValue {
+					if key == "x" {
+						return lua.LNumber(1)
+					}
+					return nil
+				}},
+		},
+	})
+}
+
+func BenchmarkMethodLookup(b *testing.B) {
+	for _, kind := range []string{"plainobj", "fieldobj"} {
+		b.Run(kind, func(b *testing.B) { benchLua(b, `local o = benchobj.new("`+kind+`")`, "o:nop()") })
+	}
+}

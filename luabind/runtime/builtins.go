@@ -28,7 +28,7 @@ func builtins(rt *Runtime) *Module {
 		Name: "",
 		Doc:  "socklab's globals",
 		Funcs: []Function{
-			{Name: "spawn", Args: "(fn, ...)", Doc: "Starts fn(...) as a concurrent task. Returns its handle. Blocking calls in a task block only that task. Sockets passed as arguments move to the task.", Fn: luaSpawn},
+			{Name: "spawn", Args: "(fn, ...)", Doc: "Starts fn(...) as a concurrent task. Returns its handle. Blocking calls in a task block only that task. Sockets passed as arguments move to the task; sockets fn captures in locals are shared with it.", Fn: luaSpawn},
 			{Name: "sleep", Args: "(seconds)", Doc: "Pauses the current task. seconds may be fractional; other tasks keep running and Ctrl-C interrupts it.", Fn: luaSleep},
 			{Name: "join", Args: "(tasks[, timeout])", Doc: "Waits for a list of tasks. Returns a list of their result lists ({nil, err} for a task that failed or did not finish in time).", Fn: luaJoinAll},
 			{Name: "tasks", Args: "()", Doc: "Lists the running background tasks.", Fn: luaTasks},

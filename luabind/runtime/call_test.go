@@ -169,25 +169,25 @@ func TestCallOnCancellation(t *testing.T) {
 // What a handler opens is closed when it returns, unless it returns it: then
 // the task it runs on owns it.
 func TestCallOnResources(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
-	baseline := openResources.Load()
 	results := mustExecResults(t, e, `return function(keep) local r = testmod.open() if keep then return r end end`)
 	fn := results[0].(*lua.LFunction)
 	if _, err := e.CallOn(context.Background(), nil, fn, lua.LFalse); err != nil {
 		t.Fatal(err)
 	}
-	if n := openResources.Load() - baseline; n != 0 {
+	if n := openCount(e).Load(); n != 0 {
 		t.Errorf("%d resources open after a handler that dropped its own", n)
 	}
 	kept, err := e.CallOn(context.Background(), nil, fn, lua.LTrue)
 	if err != nil || len(kept) != 1 {
 		t.Fatal(kept, err)
 	}
-	if n := openResources.Load() - baseline; n != 1 {
+	if n := openCount(e).Load(); n != 1 {
 		t.Errorf("%d resources open, want the returned one", n)
 	}
 	e.Close()
-	if n := openResources.Load() - baseline; n != 0 {
+	if n := openCount(e).Load(); n != 0 {
 		t.Errorf("%d resources open after Close", n)
 	}
 }

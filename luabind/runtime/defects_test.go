@@ -59,7 +59,7 @@ func TestBusyCoroutineDoesNotStarveOthers(t *testing.T) {
 
 // Defect 4: generators abandoned after their first value are freed while
 // the task that made them lives on.
-func TestAbandonedCoroutinesAreFreed(t *testing.T) {
+func TestAbandonedCoroutinesAreFreed(t *testing.T) { // not parallel: it measures the heap
 	out := mustRun(t, `
 		local function round()
 			for i = 1, 20000 do
@@ -81,8 +81,9 @@ func TestAbandonedCoroutinesAreFreed(t *testing.T) {
 // Defect 5: a resource whose send failed (timed out, or the channel was
 // closed) stays with the sender and is closed with it.
 func TestFailedSendKeepsResourceWithSender(t *testing.T) {
-	baseline := openResources.Load()
-	out := mustRun(t, `
+	t.Parallel()
+	e := runtimetest.New(t)
+	out := mustExec(t, e.RT, `
 		local hs = {}
 		for i = 1, 100 do
 			hs[#hs + 1] = spawn(function() local ch = chan() return ch:send(testmod.open(), 0.001) end)
@@ -97,7 +98,7 @@ func TestFailedSendKeepsResourceWithSender(t *testing.T) {
 	if out != "100\t100\n" {
 		t.Errorf("got %q", out)
 	}
-	if n := openResources.Load() - baseline; n != 0 {
+	if n := openCount(e.RT).Load(); n != 0 {
 		t.Errorf("%d resources left open by failed sends", n)
 	}
 }
@@ -188,6 +189,32 @@ func TestJoinedFailuresAreNotReported(t *testing.T) {
 	if n := strings.Count(e.Err.String(), "failed"); n != 0 {
 		t.Errorf("%d joined failures reported on stderr", n)
 	}
+}
+
+// Defect 12: a resource captured by a spawned closure stays open while that
+// task runs, even when the task that opened it ends first; it is closed when
+// the last task that owns it ends.
+func TestCapturedResourceOutlivesItsOpener(t *testing.T) {
+	t.Parallel()
+	e := runtimetest.New(t)
+	out := mustExec(t, e.RT, `
+		local result, release = chan(1), chan()
+		spawn(function()
+			local conn = testmod.open()           -- as srv:accept() would
+			spawn(function()
+				release:recv()                    -- runs on after its opener ended
+				result:send(conn:closed())
+			end)
+		end):join()
+		release:send(true)
+		print(result:recv())
+		-- passing it on explicitly still moves it
+		local r = testmod.open()
+		print(spawn(function(r) return r:closed() end, r):join())`)
+	if out != "false\ttrue\nfalse\n" {
+		t.Errorf("got %q", out)
+	}
+	waitFor(t, func() bool { return openCount(e.RT).Load() == 0 })
 }
 
 // Defect 15: an argument error inside a callback is not blamed on the

@@ -222,8 +222,39 @@ func (rt *Runtime) loadType(t *Type) {
 		f := &t.Methods[i]
 		L.SetField(methods, f.Name, rt.bind(f))
 	}
+	// Methods through a table, as gopher-lua's own modules do: the VM finds
+	// s:recv by a table lookup, with no Go call. A type with attributes
+	// (Field) or its own __index needs the userdata itself to answer, which
+	// a lookup in a table never sees, so it keeps a function that tries the
+	// methods first.
 	field := t.Field
-	L.SetField(mt, "__index", L.NewFunction(func(L *lua.LState) int {
+	if field == nil && t.Meta["__index"] == nil {
+		L.SetField(mt, "__index", methods)
+	} else {
+		L.SetField(mt, "__index", rt.indexFunction(t, methods))
+	}
+	L.SetField(mt, "__methods", methods)
+	L.SetField(mt, "__name", lua.LString(t.Name))
+	if t.Tostring != nil {
+		tostring := t.Tostring
+		L.SetField(mt, "__tostring", L.NewFunction(func(L *lua.LState) int {
+			L.Push(lua.LString(tostring(L.CheckUserData(1))))
+			return 1
+		}))
+	}
+	for name, fn := range t.Meta {
+		if name != "__index" {
+			L.SetField(mt, name, L.NewFunction(fn))
+		}
+	}
+	rt.types[mt] = t
+}
+
+// indexFunction is the __index of a type with attributes: methods first,
+// then Field, then the type's own __index.
+func (rt *Runtime) indexFunction(t *Type, methods *lua.LTable) *lua.LFunction {
+	field := t.Field
+	return rt.L.NewFunction(func(L *lua.LState) int {
 		ud := L.CheckUserData(1)
 		key := L.Get(2)
 		if k, ok := key.(lua.LString); ok {
@@ -243,22 +274,7 @@ func (rt *Runtime) loadType(t *Type) {
 		}
 		L.Push(lua.LNil)
 		return 1
-	}))
-	L.SetField(mt, "__methods", methods)
-	L.SetField(mt, "__name", lua.LString(t.Name))
-	if t.Tostring != nil {
-		tostring := t.Tostring
-		L.SetField(mt, "__tostring", L.NewFunction(func(L *lua.LState) int {
-			L.Push(lua.LString(tostring(L.CheckUserData(1))))
-			return 1
-		}))
-	}
-	for name, fn := range t.Meta {
-		if name != "__index" {
-			L.SetField(mt, name, L.NewFunction(fn))
-		}
-	}
-	rt.types[mt] = t
+	})
 }
 
 // NewUserData wraps v in a userdata of the registered type typeName.
@@ -369,8 +385,10 @@ func (rt *Runtime) help(L *lua.LState) int {
 		v := L.Get(1)
 		if s, ok := v.(lua.LString); ok {
 			v = rt.lookupPath(L, string(s))
-			if v == lua.LNil {
-				L.RaiseError("help: no such name %q", string(s))
+			if v == lua.LNil { // not a name: search the docs (helpmore.go)
+				rt.helpSearch(&b, string(s))
+				fmt.Fprint(rt.Stdout(), b.String())
+				return 0
 			}
 		}
 		if v == lua.LNil {
@@ -421,6 +439,9 @@ func (rt *Runtime) helpValue(b *strings.Builder, v lua.LValue) {
 			fmt.Fprintf(b, "%s\n  %s\n", f.Signature(), wrap(f.Doc, 76, "  "))
 			return
 		}
+		if rt.helpLuaFunction(b, x) {
+			return
+		}
 		if x.IsG {
 			fmt.Fprintln(b, "a built-in function of Lua 5.1 (see the Lua 5.1 manual)")
 		} else {
@@ -432,6 +453,9 @@ func (rt *Runtime) helpValue(b *strings.Builder, v lua.LValue) {
 				rt.helpModule(b, m.Name, x)
 				return
 			}
+		}
+		if rt.helpLuaLibrary(b, x) {
+			return
 		}
 		fmt.Fprintf(b, "a table with %d entries; its keys complete with TAB\n", countKeys(x))
 	case *lua.LUserData:

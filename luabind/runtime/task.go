@@ -164,31 +164,30 @@ func (t *Task) runLocked(fn *lua.LFunction, args []lua.LValue) ([]lua.LValue, er
 	return results, err
 }
 
-// finish hands what the task returns to its parent and closes the rest. A
-// foreground task (a script or REPL line) that was not interrupted hands
-// everything to the session.
+// finish hands what the task returns to its parent and closes what it was
+// the last owner of. A foreground task (a script or REPL line) that was not
+// interrupted hands everything to the session.
 func (t *Task) finish(results []lua.LValue) {
-	keepAll := !t.background && t.ctx.Err() == nil
-	for _, c := range t.rt.ledger.takeAll(t) {
-		if keepAll || returned(c, results) {
-			t.rt.ledger.adopt(t.parent, c)
-		} else {
-			c.Close()
+	l := &t.rt.ledger
+	if !t.background && t.ctx.Err() == nil {
+		for _, c := range l.owned(t) {
+			l.adopt(t.parent, c)
+		}
+	} else {
+		for _, v := range results {
+			l.share(v, t.parent)
 		}
 	}
-}
-
-func returned(c io.Closer, results []lua.LValue) bool {
-	for _, v := range results {
-		if ud, ok := v.(*lua.LUserData); ok && ud.Value == c {
-			return true
-		}
+	for _, c := range l.takeAll(t) {
+		c.Close()
 	}
-	return false
 }
 
 // Spawn starts fn(args…) as a background task whose parent is the task
-// running L. Resources among args move to the new task. Call with the lock
+// running L. Resources among args move to the new task. Resources fn's
+// upvalues hold (`local conn = srv:accept(); spawn(function() … conn …
+// end)`) are shared: the new task becomes one more owner, and such a
+// resource is closed when the last of its owners ends. Call with the lock
 // held (from a Go function called by Lua).
 func Spawn(L *lua.LState, fn *lua.LFunction, args []lua.LValue) *Task {
 	rt, parent := owner(L)
@@ -200,6 +199,7 @@ func Spawn(L *lua.LState, fn *lua.LFunction, args []lua.LValue) *Task {
 	for _, a := range args {
 		rt.ledger.give(a, t)
 	}
+	captured(fn, func(v lua.LValue) { rt.ledger.share(v, t) })
 	rt.wg.Add(1)
 	go func() {
 		defer rt.wg.Done()

@@ -1,0 +1,83 @@
+package urlparse
+
+import (
+	"strconv"
+	"strings"
+
+	"socklab/internal/pyrepr"
+)
+
+// The attributes Python derives from the raw netloc: nothing is decoded,
+// the hostname alone is lowercased (its %zone kept as written), and the
+// port is checked only when asked for.
+
+// userinfo splits "user:pass@host" at the last '@'.
+func userinfo(netloc string) (user, pass string, hasUser, hasPass bool) {
+	at := strings.LastIndexByte(netloc, '@')
+	if at < 0 {
+		return "", "", false, false
+	}
+	user, pass, hasPass = strings.Cut(netloc[:at], ":")
+	return user, pass, true, hasPass
+}
+
+// hostinfo is the host (brackets removed) and the port text, if any.
+func hostinfo(netloc string) (host, port string, hasPort bool) {
+	hp := netloc[strings.LastIndexByte(netloc, '@')+1:]
+	if _, bracketed, found := strings.Cut(hp, "["); found {
+		h, rest, _ := strings.Cut(bracketed, "]")
+		_, port, _ = strings.Cut(rest, ":")
+		host = h
+	} else {
+		host, port, _ = strings.Cut(hp, ":")
+	}
+	return host, port, port != ""
+}
+
+// Username of a netloc, or false (Python's None).
+func Username(netloc string) (string, bool) {
+	u, _, ok, _ := userinfo(netloc)
+	return u, ok
+}
+
+// Password of a netloc, or false (Python's None).
+func Password(netloc string) (string, bool) {
+	_, p, _, ok := userinfo(netloc)
+	return p, ok
+}
+
+// Hostname of a netloc, lowercased except for an IPv6 zone, or false.
+func Hostname(netloc string) (string, bool) {
+	host, _, _ := hostinfo(netloc)
+	if host == "" {
+		return "", false
+	}
+	h, zone, hasZone := strings.Cut(host, "%")
+	h = strings.ToLower(h)
+	if hasZone {
+		return h + "%" + zone, true
+	}
+	return h, true
+}
+
+// Port of a netloc, false when there is none, or Python's ValueError.
+func Port(netloc string) (int, bool, error) {
+	_, port, ok := hostinfo(netloc)
+	if !ok {
+		return 0, false, nil
+	}
+	for i := 0; i < len(port); i++ {
+		if port[i] < '0' || port[i] > '9' {
+			return 0, false, &Error{"Port could not be cast to integer value as " + pyrepr.Str(port)}
+		}
+	}
+	trimmed := strings.TrimLeft(port, "0")
+	if len(trimmed) > 5 {
+		return 0, false, &Error{"Port out of range 0-65535"}
+	}
+	n, _ := strconv.Atoi("0" + trimmed)
+	if n > 65535 {
+		return 0, false, &Error{"Port out of range 0-65535"}
+	}
+	return n, true, nil
+}

@@ -1,0 +1,60 @@
+# The oracle of the URL differential tests: one JSON request per line in,
+# one JSON answer per line out, computed by Python's urllib.parse.
+import json
+import sys
+from urllib import parse as up
+
+
+def err(e):
+    return {"error": type(e).__name__, "msg": str(e)}
+
+
+def attempt(f):
+    try:
+        return f()
+    except Exception as e:
+        return err(e)
+
+
+def fields(r):
+    d = dict(r._asdict())
+    d["username"] = r.username
+    d["password"] = r.password
+    d["hostname"] = r.hostname
+    d["port"] = attempt(lambda: r.port)
+    d["geturl"] = r.geturl()
+    return d
+
+
+def opts(r):
+    o = r.get("opts", {})
+    kw = {}
+    for k in ("keep_blank_values", "strict_parsing", "max_num_fields", "separator"):
+        if k in o:
+            kw[k] = o[k]
+    return kw
+
+
+MAKERS = {
+    "parse": lambda r: fields(up.urlparse(r["url"], r.get("scheme", ""), r.get("allow_fragments", True))),
+    "split": lambda r: fields(up.urlsplit(r["url"], r.get("scheme", ""), r.get("allow_fragments", True))),
+    "join": lambda r: up.urljoin(r["base"], r["url"], r.get("allow_fragments", True)),
+    "defrag": lambda r: list(up.urldefrag(r["url"])),
+    "unsplit": lambda r: up.urlunsplit(r["parts"]),
+    "unparse": lambda r: up.urlunparse(r["parts"]),
+    "quote": lambda r: up.quote(r["url"], r.get("safe", "/")),
+    "quote_plus": lambda r: up.quote_plus(r["url"], r.get("safe", "")),
+    "unquote": lambda r: up.unquote(r["url"]),
+    "unquote_plus": lambda r: up.unquote_plus(r["url"]),
+    "parse_qsl": lambda r: up.parse_qsl(r["url"], **opts(r)),
+    "parse_qs": lambda r: up.parse_qs(r["url"], **opts(r)),
+    "urlencode": lambda r: up.urlencode([tuple(p) for p in r["pairs"]], safe=r.get("safe", "")),
+}
+
+for line in sys.stdin:
+    r = json.loads(line)
+    try:
+        out = MAKERS[r["kind"]](r)
+    except Exception as e:
+        out = err(e)
+    print(json.dumps(out, sort_keys=True))

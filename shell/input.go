@@ -1,0 +1,145 @@
+package shell
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/yuin/gopher-lua/ast"
+	"github.com/yuin/gopher-lua/parse"
+)
+
+// What a person types at the prompt is rewritten, before it is compiled,
+// into what they meant in a REPL (IPython and the Lua 5.4 REPL are the
+// anchors). Scripts are never rewritten.
+//
+//   - `x?` and `?x` ask for help on x: help(x).
+//   - `local x = 1` at the top of an entry defines x for the next entries
+//     too (a REPL entry is its own chunk, so a Lua local would vanish at
+//     once): the top-level `local` keywords of the entry are dropped.
+//   - `a; b` shows both values (`return a, b`); `x = 1; x` runs the
+//     statements and shows x.
+
+var helpSuffix = regexp.MustCompile(`^\s*\??\s*([A-Za-z_][\w.:]*)\s*\?\s*$|^\s*\?\s*([A-Za-z_][\w.:]*)\s*$`)
+
+// helpRequest turns `x?` / `?x` into `help(x)`; ok is false for other input.
+func helpRequest(src string) (string, bool) {
+	m := helpSuffix.FindStringSubmatch(src)
+	if m == nil {
+		return "", false
+	}
+	name := m[1] + m[2]
+	if strings.Contains(name, ":") { // s:recv? is help for the method
+		return `help("` + name + `")`, true
+	}
+	return "help(" + name + ")", true
+}
+
+var localKeyword = regexp.MustCompile(`\blocal\s+`)
+
+// persistLocals drops the `local` keyword of the entry's top-level local
+// declarations that assign a value (`local x = 1`, `local function f()`),
+// so that the names outlive the entry. Declarations inside blocks stay
+// local. When a line mixes top-level and nested locals it is left alone.
+func persistLocals(src string) string {
+	if !strings.Contains(src, "local") {
+		return src
+	}
+	chunk, err := parse.Parse(strings.NewReader(src), "=input")
+	if err != nil {
+		return src
+	}
+	topLevel := map[int]int{} // line → top-level local statements starting there
+	for _, st := range chunk {
+		if la, ok := st.(*ast.LocalAssignStmt); ok && len(la.Exprs) > 0 {
+			topLevel[la.Line()]++
+		}
+	}
+	if len(topLevel) == 0 {
+		return src
+	}
+	lines := strings.Split(src, "\n")
+	for line, n := range topLevel {
+		i := line - 1
+		if i < 0 || i >= len(lines) || len(localKeyword.FindAllStringIndex(lines[i], -1)) != n {
+			continue
+		}
+		lines[i] = localKeyword.ReplaceAllString(lines[i], "")
+	}
+	out := strings.Join(lines, "\n")
+	if _, err := parse.Parse(strings.NewReader(out), "=input"); err != nil {
+		return src
+	}
+	return out
+}
+
+// splitStatements splits src at the semicolons outside strings and
+// comments; ok is false when there is none.
+func splitStatements(src string) (parts []string, ok bool) {
+	start, quote := 0, byte(0)
+	for i := 0; i < len(src); i++ {
+		c := src[i]
+		switch {
+		case quote != 0:
+			if c == '\\' {
+				i++
+			} else if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '\'':
+			quote = c
+		case c == '[' && i+1 < len(src) && (src[i+1] == '[' || src[i+1] == '='):
+			return nil, false // long strings: leave the input as it is
+		case c == '-' && strings.HasPrefix(src[i:], "--"):
+			return nil, false
+		case c == ';':
+			parts = append(parts, src[start:i])
+			start = i + 1
+		}
+	}
+	if len(parts) == 0 {
+		return nil, false
+	}
+	if rest := src[start:]; strings.TrimSpace(rest) != "" {
+		parts = append(parts, rest)
+	}
+	return parts, true
+}
+
+// isExpression reports whether s compiles as `return s`.
+func isExpression(s string) bool {
+	if strings.TrimSpace(s) == "" {
+		return false
+	}
+	_, err := parse.Parse(strings.NewReader("return "+s), "=input")
+	return err == nil
+}
+
+// semicolonValues rewrites `a; b` as `return a, b` and `x = 1; x` as
+// `x = 1; return x`; ok is false when the input is not of that shape.
+func semicolonValues(src string) (string, bool) {
+	parts, ok := splitStatements(src)
+	if !ok {
+		return "", false
+	}
+	last := parts[len(parts)-1]
+	if !isExpression(last) {
+		return "", false
+	}
+	// The longest tail of expressions is shown; what precedes runs.
+	first := len(parts) - 1
+	for first > 0 && isExpression(parts[first-1]) {
+		first--
+	}
+	values := make([]string, 0, len(parts)-first)
+	for _, p := range parts[first:] {
+		values = append(values, strings.TrimSpace(p))
+	}
+	if first == 0 && len(values) == 1 {
+		return "", false
+	}
+	stmts := strings.Join(parts[:first], ";")
+	if stmts != "" {
+		stmts += "; "
+	}
+	return stmts + "return " + strings.Join(values, ", "), true
+}

@@ -1,0 +1,36 @@
+package shell
+
+import "testing"
+
+// The REPL a Python learner expects (issue 9, section 3), each bullet
+// through a real terminal.
+func TestREPLForLearners(t *testing.T) {
+	cases := []struct {
+		name  string
+		lines []string // typed, each followed by Enter
+		want  []string // expected on screen, in order
+	}{
+		{"_ holds the last result", []string{"6 * 7", "_ + 1"}, []string{"42", "43"}},
+		{"x? shows help", []string{"socket.gethostbyname?"}, []string{"socket.gethostbyname(name)", "Returns the IPv4 address"}},
+		{"?x shows help", []string{"?socket.getservbyname"}, []string{"socket.getservbyname("}},
+		{"a top-level local persists", []string{"local port = 8080", "port + 1", "local function twice(x) return 2 * x end", "twice(port)"}, []string{"8081", "16160"}},
+		{"a nested local stays local", []string{"do local inner = 1 end", "inner"}, []string{"nil"}},
+		{"a; b shows both", []string{"1; 2"}, []string{"1\t2"}},
+		{"statements then a value", []string{"x = 3; x * 2"}, []string{"6"}},
+		{"each entry has its own chunk name", []string{"x = 1", "error('first')", "y = 2", "error('third')"}, []string{"stdin[2]:1: first", "stdin[4]:1: third"}},
+		{"help of a missing name answers", []string{`help("nonexistent")`, "1 + 1"}, []string{`no help for "nonexistent"`, "2"}},
+		{"help searches the docs", []string{`help("recvline")`}, []string{"socket:recvline"}},
+		{"help for Lua's own libraries", []string{"help(string)", `help("table.insert")`}, []string{"string.format", "table.insert(t, [pos,] value)"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			tm := startREPL(t)
+			for _, line := range c.lines {
+				tm.send(line + "\r")
+			}
+			for _, w := range c.want {
+				tm.expect(w)
+			}
+		})
+	}
+}
