@@ -3,11 +3,11 @@
 -- Lesson 3: which port does a URL's scheme use? No packet is sent.
 -- Run: socklab scripts/services.lua
 --
--- The Python original:
---   for url in URLS:
---       parsed_url = urlparse(url)                        -- URL → its parts
---       port = socket.getservbyname(parsed_url.scheme)    -- scheme → port
---       print(parsed_url.scheme, port)
+-- Python                                           socklab
+-- from urllib.parse import urlparse                (urllib.parse is loaded; `url` is its short name)
+-- parsed_url = urlparse(url)                       local parsed_url = urllib.parse.urlparse(url)
+-- port = socket.getservbyname(parsed_url.scheme)   local port = socket.getservbyname(parsed_url.scheme)
+-- print(parsed_url.scheme, port)                   print(parsed_url.scheme .. " " .. port)
 -- getservbyname reads /etc/services, and falls back to socklab's own table
 -- of well-known services where that file is missing.
 
@@ -22,10 +22,13 @@ local URLS = {
 }
 
 for _, url in ipairs(URLS) do
-  local parsed_url = urllib.parse.urlparse(url)                -- URL → its parts
-  local port = socket.getservbyname(parsed_url.scheme)         -- scheme → port
-  print(parsed_url.scheme .. " " .. port)
+  local parsed_url = urllib.parse.urlparse(url)
+  print(parsed_url.scheme .. " " .. socket.getservbyname(parsed_url.scheme))
 end
+
+-- A URL that names its port wins over its scheme's; urlparse splits the rest.
+local u = urllib.parse.urlparse("https://www.python.org:8443/doc/?q=socket#top")
+print("\n" .. u.hostname, u.port or socket.getservbyname(u.scheme), u.path, u.query, u.fragment)
 
 -- And the other way round: which service is on a port?
 for _, port in ipairs({22, 53, 80, 443}) do

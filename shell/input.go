@@ -143,3 +143,37 @@ func semicolonValues(src string) (string, bool) {
 	}
 	return stmts + "return " + strings.Join(values, ", "), true
 }
+
+// commentAsBlock turns a line's trailing `-- comment` (outside strings) into
+// a block comment `--[==[ comment ]==]`, so that the line can be joined
+// with the next one in a one-line history entry without swallowing it.
+// ok is false when the line has a long string or comment of its own.
+func commentAsBlock(line string) (string, bool) {
+	quote := byte(0)
+	for i := 0; i < len(line); i++ {
+		c := line[i]
+		switch {
+		case quote != 0:
+			if c == '\\' {
+				i++
+			} else if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '\'':
+			quote = c
+		case c == '[' && i+1 < len(line) && (line[i+1] == '[' || line[i+1] == '='):
+			return line, false
+		case c == '-' && strings.HasPrefix(line[i:], "--"):
+			text := line[i+2:]
+			if strings.HasPrefix(text, "[") {
+				return line, false
+			}
+			level := "="
+			for strings.Contains(text, "]"+level+"]") {
+				level += "="
+			}
+			return line[:i] + "--[" + level + "[" + text + "]" + level + "]", true
+		}
+	}
+	return line, quote == 0
+}

@@ -129,7 +129,12 @@ func TestHistoryEntry(t *testing.T) {
 	if got := s.historyEntry([]string{"for i=1,3 do", "print(i) end"}); got != "for i=1,3 do print(i) end" {
 		t.Errorf("got %q", got)
 	}
-	if got := s.historyEntry([]string{"for i=1,3 do -- loop", "print(i) end"}); got != "for i=1,3 do -- loop\nprint(i) end" {
+	// A comment becomes a block comment, so the entry stays one line.
+	if got := s.historyEntry([]string{"for i=1,3 do -- loop", "print(i) end"}); got != "for i=1,3 do --[=[ loop]=] print(i) end" {
+		t.Errorf("got %q", got)
+	}
+	// A long string across lines cannot be joined: the lines stay apart.
+	if got := s.historyEntry([]string{"x = [[a", "b]]"}); got != "x = [[a\nb]]" {
 		t.Errorf("got %q", got)
 	}
 }

@@ -172,14 +172,23 @@ func (s *session) compileInput(src string) (*lua.FunctionProto, error) {
 }
 
 // historyEntry joins a multi-line chunk into one line when that still
-// compiles (a history file holds one entry per line); otherwise (a `--`
-// comment would swallow the rest) the lines are kept apart.
+// compiles (a history file holds one entry per line), a `--` comment
+// becoming a block comment so that it does not swallow the next lines;
+// otherwise (a long string across lines) the lines are kept apart.
 func (s *session) historyEntry(lines []string) string {
-	joined := strings.Join(lines, " ")
-	if len(lines) > 1 {
-		if _, err := s.compileInput(joined); err != nil {
+	if len(lines) == 1 {
+		return lines[0]
+	}
+	oneLine := make([]string, len(lines))
+	for i, l := range lines {
+		var ok bool
+		if oneLine[i], ok = commentAsBlock(l); !ok {
 			return strings.Join(lines, "\n")
 		}
+	}
+	joined := strings.Join(oneLine, " ")
+	if _, err := s.compileInput(joined); err != nil {
+		return strings.Join(lines, "\n")
 	}
 	return joined
 }

@@ -1,6 +1,11 @@
 package shell
 
-import "testing"
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
 
 // The REPL a Python learner expects (issue 9, section 3), each bullet
 // through a real terminal.
@@ -33,4 +38,41 @@ func TestREPLForLearners(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A multi-line block, with a comment line, is one history entry that runs
+// again when recalled.
+func TestREPLHistoryKeepsABlock(t *testing.T) {
+	tm := startREPL(t)
+	for _, line := range []string{"for i = 1, 2 do", "  -- count to two", "  print('n' .. i)", "end"} {
+		tm.send(line + "\r")
+	}
+	tm.expect("n1\n")
+	tm.expect("n2\n")
+	tm.send("\x1b[A\r") // up arrow: the whole block
+	tm.expect("n1\n")
+	tm.expect("n2\n")
+	tm.send("\x04")
+	if code := tm.exitCode(); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	hist, err := os.ReadFile(filepath.Join(tm.state, "socklab", "history"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "for i = 1, 2 do   --[=[ count to two]=]   print('n' .. i) end\n"; !strings.Contains(string(hist), want) {
+		t.Errorf("history %q, want the entry %q", hist, want)
+	}
+}
+
+// dir(x) lists fields and methods; pp(v) prints as the REPL does.
+func TestREPLDirAndPP(t *testing.T) {
+	tm := startREPL(t)
+	tm.send(`dir({port = 1, host = "h"})` + "\r")
+	tm.expect(`{"host", "port"}`)
+	tm.send(`s = socket.socket()` + "\r")
+	tm.send(`d = dir(s) print(d[1], #d > 10)` + "\r")
+	tm.expect("accept\ttrue")
+	tm.send(`pp({a = 1, b = {"x", 2}})` + "\r")
+	tm.expect(`{a = 1, b = {"x", 2}}`)
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -225,7 +226,9 @@ func exchangeUDP(ctx context.Context, conns map[string]net.Conn, server string, 
 	if _, err := conn.Write(packed); err != nil {
 		return nil, &ServerError{server, err}
 	}
-	buf := make([]byte, 65535)
+	bufp := udpBuffers.Get().(*[]byte)
+	defer udpBuffers.Put(bufp)
+	buf := *bufp
 	for {
 		n, err := conn.Read(buf)
 		if err != nil {
@@ -246,6 +249,11 @@ func exchangeUDP(ctx context.Context, conns map[string]net.Conn, server string, 
 		return resp, nil
 	}
 }
+
+// udpBuffers hold the largest datagram, so that an answer bigger than
+// the size advertised is still read whole; pooled, as a fresh 64 KiB per
+// query costs more than the query on loopback.
+var udpBuffers = sync.Pool{New: func() any { b := make([]byte, 65535); return &b }}
 
 // exchangeTCP sends the query over a fresh TCP connection.
 func exchangeTCP(ctx context.Context, server string, packed []byte, q *miekg.Msg, timeout time.Duration) (*Response, error) {

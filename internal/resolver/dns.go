@@ -4,16 +4,17 @@ package resolver
 // over UDP, with its search list, ndots, timeout and attempts. Go's own
 // resolver cannot be used: it always consults /etc/hosts itself (by other
 // rules: "localhost." matches there) and hides the CNAME aliases that
-// gethostbyname_ex returns. The wire format is dnswire.go's.
+// gethostbyname_ex returns. The messages are dnswire.go's, on miekg/dns;
+// the exchange is internal/dns's.
 
 import (
 	"context"
 	"errors"
-	"net"
 	"net/netip"
 	"strconv"
 	"strings"
-	"time"
+
+	dnsengine "socklab/internal/dns"
 )
 
 // Query types.
@@ -90,20 +91,27 @@ func (r *Resolver) dnsLookup(ctx context.Context, name string, qtype uint16) (*d
 }
 
 func dnsQuery(ctx context.Context, conf resolvConf, fqdn string, qtype uint16) (*dnsAnswer, error) {
-	q, id, err := packQuery(fqdn, qtype)
+	q, err := newQuery(fqdn, qtype)
 	if err != nil {
 		return nil, &dnsError{notFound: true}
 	}
+	// glibc's order: each attempt asks each server in turn; a server that
+	// fails (no answer, SERVFAIL, REFUSED) gives way to the next. Exchange
+	// reads past replies that do not match the query and asks again over
+	// TCP when the answer is truncated.
 	for a := 0; a < conf.attempts; a++ {
 		for _, srv := range conf.servers {
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
-			resp, err := exchange(ctx, srv, q, conf.timeout)
+			resp, err := dnsengine.Exchange(ctx, q, dnsengine.Options{Servers: []string{srv}, Timeout: conf.timeout, Tries: 1})
 			if err != nil {
+				if ctx.Err() != nil {
+					return nil, ctx.Err()
+				}
 				continue
 			}
-			ans, err := unpackAnswer(resp, id, qtype)
+			ans, err := answerOf(resp.Msg, qtype)
 			if err != nil {
 				if de, ok := err.(*dnsError); ok && (de.notFound || de.noData) {
 					return nil, err
@@ -114,27 +122,6 @@ func dnsQuery(ctx context.Context, conf resolvConf, fqdn string, qtype uint16) (
 		}
 	}
 	return nil, &dnsError{}
-}
-
-func exchange(ctx context.Context, srv string, q []byte, timeout time.Duration) ([]byte, error) {
-	var d net.Dialer
-	c, err := d.DialContext(ctx, "udp", srv)
-	if err != nil {
-		return nil, err
-	}
-	defer c.Close()
-	stop := context.AfterFunc(ctx, func() { c.SetDeadline(time.Now()) })
-	defer stop()
-	c.SetDeadline(time.Now().Add(timeout))
-	if _, err := c.Write(q); err != nil {
-		return nil, err
-	}
-	buf := make([]byte, 1500)
-	n, err := c.Read(buf)
-	if err != nil {
-		return nil, err
-	}
-	return buf[:n], nil
 }
 
 // reverseName is the in-addr.arpa / ip6.arpa name of a.

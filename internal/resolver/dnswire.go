@@ -1,145 +1,99 @@
 package resolver
 
-// The DNS wire format, all of it in this file, behind two functions so
-// that a DNS library can replace it:
+// The DNS messages, on github.com/miekg/dns (the library socklab's dns
+// module uses), behind three functions:
 //
-//	packQuery(fqdn, qtype) (msg, id, err)   a recursive query for one name
-//	unpackAnswer(msg, id, qtype) (*dnsAnswer, error)
+//	newQuery(fqdn, qtype) *Msg                    a recursive query, as glibc sends it
+//	packQuery(fqdn, qtype) (msg, id, err)         the same, packed
+//	answerOf(reply, qtype) (*dnsAnswer, error)    what a matching reply says
 //
-// unpackAnswer follows the CNAME chain from the question's name and keeps
-// the records of qtype at its end; its errors are *dnsError (NXDOMAIN,
-// no data, or anything else: a server failure or a malformed answer).
+// The exchange itself (UDP, reading past replies that do not match the
+// query, the TCP retry on TC) is internal/dns's Exchange. answerOf follows
+// the CNAME chain from the question's name and keeps the records of qtype
+// at its end; its errors are *dnsError (NXDOMAIN, no data, or anything
+// else: a server failure).
 
 import (
-	"encoding/binary"
 	"errors"
-	"math/rand/v2"
 	"net/netip"
 	"strings"
+
+	miekg "github.com/miekg/dns"
 )
 
-// packQuery makes a recursive query for qtype of fqdn and returns it
-// with its ID.
+// newQuery makes a recursive query for qtype of fqdn: RD set, no EDNS0,
+// as glibc's stub resolver sends by default.
+func newQuery(fqdn string, qtype uint16) (*miekg.Msg, error) {
+	if _, ok := miekg.IsDomainName(fqdn); !ok || strings.Contains(fqdn, "..") || strings.HasPrefix(fqdn, ".") {
+		return nil, errors.New("bad name")
+	}
+	m := new(miekg.Msg)
+	m.SetQuestion(miekg.Fqdn(fqdn), qtype)
+	m.RecursionDesired = true
+	return m, nil
+}
+
+// packQuery is newQuery packed, with its ID.
 func packQuery(fqdn string, qtype uint16) ([]byte, uint16, error) {
-	id := uint16(rand.Uint32())
-	b := make([]byte, 12, 64)
-	binary.BigEndian.PutUint16(b, id)
-	b[2] = 0x01 // RD
-	b[5] = 1    // QDCOUNT
-	for _, label := range strings.Split(strings.TrimSuffix(fqdn, "."), ".") {
-		if len(label) == 0 || len(label) > 63 {
-			return nil, 0, errors.New("bad name")
-		}
-		b = append(b, byte(len(label)))
-		b = append(b, label...)
+	m, err := newQuery(fqdn, qtype)
+	if err != nil {
+		return nil, 0, err
 	}
-	b = append(b, 0, byte(qtype>>8), byte(qtype), 0, 1)
-	if len(b) > 12+255+4 {
-		return nil, 0, errors.New("name too long")
+	b, err := m.Pack()
+	if err != nil {
+		return nil, 0, err
 	}
-	return b, id, nil
+	return b, m.Id, nil
 }
 
-// readName decodes a possibly compressed name at off; it returns the name
-// (no trailing dot) and the offset after it.
-func readName(msg []byte, off int) (string, int, error) {
-	var labels []string
-	end := -1
-	for jumps := 0; jumps < 64; {
-		if off >= len(msg) {
-			return "", 0, errors.New("short")
-		}
-		l := int(msg[off])
-		switch {
-		case l == 0:
-			if end < 0 {
-				end = off + 1
-			}
-			return strings.Join(labels, "."), end, nil
-		case l&0xC0 == 0xC0:
-			if off+1 >= len(msg) {
-				return "", 0, errors.New("short")
-			}
-			if end < 0 {
-				end = off + 2
-			}
-			off = int(binary.BigEndian.Uint16(msg[off:]) & 0x3FFF)
-			jumps++
-		default:
-			if off+1+l > len(msg) {
-				return "", 0, errors.New("short")
-			}
-			labels = append(labels, string(msg[off+1:off+1+l]))
-			off += 1 + l
-		}
-	}
-	return "", 0, errors.New("loop")
-}
-
-// unpackAnswer reads the answer to query id (see the file comment); a
-// message that is not that answer is a *dnsError of no kind.
+// unpackAnswer reads a raw reply to query id: a message that is not a
+// reply to it (another ID, no QR, undecodable) is a *dnsError of no kind.
 func unpackAnswer(msg []byte, id, qtype uint16) (*dnsAnswer, error) {
-	if len(msg) < 12 || binary.BigEndian.Uint16(msg) != id || msg[2]&0x80 == 0 {
+	m := new(miekg.Msg)
+	if err := m.Unpack(msg); err != nil || m.Id != id || !m.Response {
 		return nil, &dnsError{}
 	}
-	rcode := msg[3] & 0x0F
-	switch rcode {
-	case 0:
-	case 3:
+	return answerOf(m, qtype)
+}
+
+// answerOf reads what a reply says about its question.
+func answerOf(m *miekg.Msg, qtype uint16) (*dnsAnswer, error) {
+	switch m.Rcode {
+	case miekg.RcodeSuccess:
+	case miekg.RcodeNameError:
 		return nil, &dnsError{notFound: true}
 	default:
 		return nil, &dnsError{}
 	}
-	qd := int(binary.BigEndian.Uint16(msg[4:]))
-	an := int(binary.BigEndian.Uint16(msg[6:]))
-	off := 12
-	var qname string
-	for i := 0; i < qd; i++ {
-		n, o, err := readName(msg, off)
-		if err != nil {
-			return nil, &dnsError{}
-		}
-		qname, off = n, o+4
+	if len(m.Question) != 1 {
+		return nil, &dnsError{}
 	}
-	ans := &dnsAnswer{name: qname}
-	want := qname
-	for i := 0; i < an; i++ {
-		owner, o, err := readName(msg, off)
-		if err != nil || o+10 > len(msg) {
-			return nil, &dnsError{}
-		}
-		typ := binary.BigEndian.Uint16(msg[o:])
-		rdlen := int(binary.BigEndian.Uint16(msg[o+8:]))
-		rd := o + 10
-		if rd+rdlen > len(msg) {
-			return nil, &dnsError{}
-		}
-		off = rd + rdlen
-		if !strings.EqualFold(owner, want) {
+	want := m.Question[0].Name
+	ans := &dnsAnswer{name: strings.TrimSuffix(want, ".")}
+	for _, rr := range m.Answer {
+		if !strings.EqualFold(rr.Header().Name, want) {
 			continue
 		}
-		switch typ {
-		case typeCNAME:
-			target, _, err := readName(msg, rd)
-			if err != nil {
-				return nil, &dnsError{}
-			}
-			ans.cnames = append(ans.cnames, owner)
-			want, ans.name = target, target
-		case typeA:
-			if qtype == typeA && rdlen == 4 {
-				ans.addrs = append(ans.addrs, netip.AddrFrom4([4]byte(msg[rd:rd+4])))
-			}
-		case typeAAAA:
-			if qtype == typeAAAA && rdlen == 16 {
-				ans.addrs = append(ans.addrs, netip.AddrFrom16([16]byte(msg[rd:rd+16])))
-			}
-		case typePTR:
-			if qtype == typePTR {
-				target, _, err := readName(msg, rd)
-				if err == nil {
-					ans.ptrs = append(ans.ptrs, target)
+		switch x := rr.(type) {
+		case *miekg.CNAME:
+			ans.cnames = append(ans.cnames, strings.TrimSuffix(x.Hdr.Name, "."))
+			want = x.Target
+			ans.name = strings.TrimSuffix(x.Target, ".")
+		case *miekg.A:
+			if qtype == typeA {
+				if a, ok := netip.AddrFromSlice(x.A.To4()); ok {
+					ans.addrs = append(ans.addrs, a)
 				}
+			}
+		case *miekg.AAAA:
+			if qtype == typeAAAA {
+				if a, ok := netip.AddrFromSlice(x.AAAA.To16()); ok && len(x.AAAA) == 16 {
+					ans.addrs = append(ans.addrs, a)
+				}
+			}
+		case *miekg.PTR:
+			if qtype == typePTR {
+				ans.ptrs = append(ans.ptrs, strings.TrimSuffix(x.Ptr, "."))
 			}
 		}
 	}

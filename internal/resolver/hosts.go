@@ -16,7 +16,13 @@ type hostEntry struct {
 	names []string // canonical first
 }
 
+// readHosts returns the entries of the hosts file (cached while the file
+// does not change; callers must not modify them).
 func (r *Resolver) readHosts() []hostEntry {
+	return hostsCache.get(r.HostsPath, r.HostsPath, r.parseHosts)
+}
+
+func (r *Resolver) parseHosts() []hostEntry {
 	f, err := os.Open(r.HostsPath)
 	if err != nil {
 		return nil

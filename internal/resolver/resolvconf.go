@@ -20,7 +20,12 @@ type resolvConf struct {
 
 // readResolvConf reads resolv.conf as glibc does: at most three
 // nameservers, the last search or domain line, ndots, timeout, attempts.
+// It is cached while the file does not change.
 func (r *Resolver) readResolvConf() resolvConf {
+	return resolvCache.get(r.ResolvConfPath+"|"+r.dnsPort(), r.ResolvConfPath, r.parseResolvConf)
+}
+
+func (r *Resolver) parseResolvConf() resolvConf {
 	c := resolvConf{ndots: 1, timeout: 5 * time.Second, attempts: 2}
 	f, err := os.Open(r.ResolvConfPath)
 	if err == nil {
