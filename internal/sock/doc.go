@@ -47,6 +47,10 @@
 // Timeouts in blocking mode come from the same kernel timeout (EAGAIN after
 // it expires, then ErrTimeout), so a timed-out call costs no timer.
 //
+// Interactive (the nc-like terminal bridge) waits in poll(2) and is woken
+// the blocking-mode way; without a thread to spare it polls every 20 ms
+// instead, which a person typing does not notice. Nothing else polls.
+//
 // # Closing
 //
 // Close marks the socket closed and, if another caller is inside a call on

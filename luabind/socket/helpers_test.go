@@ -67,9 +67,10 @@ func (e env) tryLua(t *testing.T, src string, ctx context.Context) (string, erro
 // luaRun is a script running in the background: its output so far, and
 // its end.
 type luaRun struct {
-	out    *runtimetest.Buffer
-	done   chan error
-	cancel context.CancelFunc
+	out      *runtimetest.Buffer
+	done     chan error    // the script's error, once
+	finished chan struct{} // closed when it has ended
+	cancel   context.CancelFunc
 }
 
 // startLua runs src in a fresh runtime in the background; the test cancels
@@ -77,7 +78,7 @@ type luaRun struct {
 func (e env) startLua(t *testing.T, src string) *luaRun {
 	t.Helper()
 	rt := e.newRuntime()
-	r := &luaRun{out: &runtimetest.Buffer{}, done: make(chan error, 1)}
+	r := &luaRun{out: &runtimetest.Buffer{}, done: make(chan error, 1), finished: make(chan struct{})}
 	rt.SetOutput(r.out, r.out)
 	proto, err := rt.Compile(src, "test.lua")
 	if err != nil {
@@ -89,11 +90,12 @@ func (e env) startLua(t *testing.T, src string) *luaRun {
 		_, err := rt.Exec(ctx, proto, "test")
 		rt.Close()
 		r.done <- err
+		close(r.finished)
 	}()
 	t.Cleanup(func() {
 		cancel()
 		select {
-		case <-r.done:
+		case <-r.finished:
 		case <-time.After(30 * time.Second):
 		}
 	})

@@ -6,4 +6,4 @@ package socket
 // runtime allows at most 8128 live goroutines).
 const concClients, concMessages = 100, 20
 
-const manyTasks = 3000
+const manyTasks = 1200
