@@ -1,5 +1,5 @@
 #!/usr/bin/env socklab
--- socklab: selfcheck
+-- socklab: selfcheck netns
 -- Lesson 14: TCP delivers a stream of bytes, UDP delivers datagrams. The same
 -- three messages go over both; TCP merges them, UDP keeps each one whole but
 -- drops what does not fit in the receiver's buffer. All over 127.0.0.1.
@@ -31,11 +31,16 @@ for _, m in ipairs(messages) do tx:sendto(m, "127.0.0.1", port) end
 for _ = 1, 3 do print(("  recvfrom(1024) = %q"):format(rx:recvfrom(1024))) end
 
 -- The kernel counts the datagrams it dropped for a socket in /proc/net/udp.
+-- The kernel lists that file in pieces, and a line can be missed when other
+-- sockets come and go meanwhile: read it again before giving up.
 local function drops(p)
-  for line in io.lines("/proc/net/udp") do
-    local hex, n = line:match("^%s*%d+: %x+:(%x+) .- (%d+)%s*$")
-    if hex and tonumber(hex, 16) == p then return tonumber(n) end
+  for _ = 1, 5 do
+    for line in io.lines("/proc/net/udp") do
+      local hex, n = line:match("^%s*%d+: %x+:(%x+) .- (%d+)%s*$")
+      if hex and tonumber(hex, 16) == p then return tonumber(n) end
+    end
   end
+  error("port " .. p .. " is not in /proc/net/udp")
 end
 print("UDP with a small receive buffer: 50 datagrams of 1000 bytes, nobody reading:")
 rx:setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)

@@ -40,6 +40,9 @@ print("all done")
 `, "failed: client.lua:2: [Errno 111] Connection refused"},
 		{"task:join as a statement", closedPortLua + `spawn(function() socket.create_connection("127.0.0.1", closed) end):join()
 `, "failed: client.lua:2: [Errno 111] Connection refused"},
+		{"an accept loop on a listener closed when its task ended", `local s spawn(function() s = socket.create_server("127.0.0.1", 0) end):join()
+while true do local c, a = s:accept() print("connected from", a) end
+`, "[Errno 9] Bad file descriptor: the socket was closed when the task or REPL line that opened it ended"},
 		{"a function that returns the failure, called as a statement", closedPortLua + `local function dial() return socket.create_connection("127.0.0.1", closed) end dial()
 `, "[Errno 111] Connection refused"},
 	}

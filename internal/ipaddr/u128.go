@@ -24,7 +24,6 @@ func (a u128) sub(b u128) (u128, bool) {
 func (a u128) and(b u128) u128 { return u128{a.hi & b.hi, a.lo & b.lo} }
 func (a u128) or(b u128) u128  { return u128{a.hi | b.hi, a.lo | b.lo} }
 func (a u128) xor(b u128) u128 { return u128{a.hi ^ b.hi, a.lo ^ b.lo} }
-func (a u128) not() u128       { return u128{^a.hi, ^a.lo} }
 func (a u128) isZero() bool    { return a.hi == 0 && a.lo == 0 }
 
 func (a u128) cmp(b u128) int {

@@ -51,7 +51,7 @@ type icmpProber struct {
 	addr        netip.Addr
 	size        int
 	payload     []byte
-	wbuf, rbuf  []byte
+	rbuf        []byte
 	interrupted atomic.Bool
 }
 

@@ -85,6 +85,7 @@ type Socket struct {
 	users  int         // calls in flight
 	closed bool        // Close was called; fd is closed by the last user
 	closeA atomic.Bool // closed, readable without mu (poll callbacks)
+	byUser atomic.Bool // closed by CloseByUser, not by an owner's cleanup
 
 	timeout  time.Duration    // <0: blocking; 0: non-blocking; >0: timeout
 	kernTimo [2]time.Duration // SO_RCVTIMEO, SO_SNDTIMEO as set in the kernel (0: unset; kernUnknown)
@@ -206,6 +207,18 @@ func closeFd(fd int, pf *os.File) error {
 
 // Closed reports whether Close was called.
 func (s *Socket) Closed() bool { return s.closeA.Load() }
+
+// ClosedByUser reports whether the socket was closed by CloseByUser.
+func (s *Socket) ClosedByUser() bool { return s.byUser.Load() }
+
+// CloseByUser is Close for a close the program asked for itself, as opposed
+// to the cleanup of whoever owned the socket (a task that ended): a face can
+// then tell a script that reuses a socket it closed from one whose socket
+// was closed under it.
+func (s *Socket) CloseByUser() error {
+	s.byUser.Store(true)
+	return s.Close()
+}
 
 // Close closes the socket; a call blocked on it in another task returns
 // EBADF. Closing twice is harmless.

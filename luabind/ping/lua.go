@@ -14,7 +14,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"net/netip"
 	"strings"
 	"sync"
 	"time"
@@ -363,9 +362,4 @@ func pingMany(L *lua.LState, hosts *lua.LTable) int {
 	mt.RawGetString("__value").(*lua.LUserData).Value = held{func() string { return final }}
 	L.Push(out)
 	return 1
-}
-
-// hostAddr is used by traceroute too.
-func resolveHost(ctx context.Context, host string, family int) (netip.Addr, error) {
-	return engine.Resolve(ctx, host, family)
 }

@@ -34,7 +34,7 @@ func recvLine(L *lua.LState, s *sock.Socket, keepends bool) (lua.LValue, error) 
 }
 
 func sockRecvLine(L *lua.LState) int {
-	s := checkSock(L)
+	s := checkOpen(L)
 	keep := L.Get(2) == lua.LNil || L.ToBool(2)
 	v, err := recvLine(L, s, keep)
 	if err != nil {
@@ -45,7 +45,7 @@ func sockRecvLine(L *lua.LState) int {
 }
 
 func sockRecvUntil(L *lua.LState) int {
-	s := checkSock(L)
+	s := checkOpen(L)
 	delim := L.CheckString(2)
 	if delim == "" {
 		L.ArgError(2, "delimiter must not be empty")
@@ -72,7 +72,7 @@ func sockRecvUntil(L *lua.LState) int {
 }
 
 func sockRecvExactly(L *lua.LState) int {
-	s := checkSock(L)
+	s := checkOpen(L)
 	n := checkSize(L, 2, "size", "negative size")
 	var got []byte
 	var eof bool
@@ -92,7 +92,7 @@ func sockRecvExactly(L *lua.LState) int {
 }
 
 func sockRecvAll(L *lua.LState) int {
-	s := checkSock(L)
+	s := checkOpen(L)
 	var all []byte
 	err := runtime.Block(L, func(ctx context.Context) (err error) {
 		all, err = s.RecvAll(ctx)
@@ -106,7 +106,7 @@ func sockRecvAll(L *lua.LState) int {
 }
 
 func sockLines(L *lua.LState) int {
-	s := checkSock(L)
+	s := checkOpen(L)
 	L.Push(L.NewFunction(func(L *lua.LState) int {
 		var line []byte
 		var eof bool
@@ -128,7 +128,7 @@ func sockLines(L *lua.LState) int {
 }
 
 func sockInteractive(L *lua.LState) int {
-	s := checkSock(L)
+	s := checkOpen(L)
 	out := runtime.Of(L).Stdout()
 	var err error
 	runtime.Block(L, func(ctx context.Context) error {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 	"unsafe"
 
@@ -45,6 +46,21 @@ func repr(s *sock.Socket) string {
 }
 
 func checkSock(L *lua.LState) *sock.Socket { return runtime.Check[*sock.Socket](L, 1, "socket") }
+
+// checkOpen is checkSock for I/O. A socket the script closed itself fails
+// the ordinary way (nil, "[Errno 9] Bad file descriptor"), so a server task
+// stopped by closing its listener ends its loop on `if not c`. A socket
+// closed under the script, because the task or the REPL line that opened it
+// ended or was interrupted, raises at once whatever the call site keeps:
+// otherwise `while true do local c, a = s:accept() … end` typed after Ctrl-C
+// closed s spins for ever on nil, message.
+func checkOpen(L *lua.LState) *sock.Socket {
+	s := checkSock(L)
+	if s.Closed() && !s.ClosedByUser() {
+		L.RaiseError("%s: the socket was closed when the task or REPL line that opened it ended", pyerr.ErrnoMessage(syscall.EBADF))
+	}
+	return s
+}
 
 func pushSock(L *lua.LState, s *sock.Socket) *lua.LUserData {
 	runtime.Track(L, s)
@@ -100,7 +116,7 @@ func sockAddr(L *lua.LState, s *sock.Socket, n int) (unix.Sockaddr, error) {
 }
 
 func sockBind(L *lua.LState) int {
-	s := checkSock(L)
+	s := checkOpen(L)
 	sa, err := sockAddr(L, s, 2)
 	if err != nil {
 		return fail(L, err)
@@ -109,13 +125,13 @@ func sockBind(L *lua.LState) int {
 }
 
 func sockListen(L *lua.LState) int {
-	s := checkSock(L)
+	s := checkOpen(L)
 	backlog := optCInt(L, 2, "backlog", 128)
 	return ok(L, s.Listen(max(backlog, 0)))
 }
 
 func sockAccept(L *lua.LState) int {
-	s := checkSock(L)
+	s := checkOpen(L)
 	timeout := stateOf(L).timeout() // Python: accepted sockets get the default
 	var c *sock.Socket
 	var sa unix.Sockaddr
@@ -132,7 +148,7 @@ func sockAccept(L *lua.LState) int {
 }
 
 func doConnect(L *lua.LState) (*sock.Socket, error) {
-	s := checkSock(L)
+	s := checkOpen(L)
 	sa, err := sockAddr(L, s, 2)
 	if err != nil {
 		return s, err
@@ -170,7 +186,7 @@ func data(L *lua.LState, n int) []byte {
 }
 
 func sockSend(L *lua.LState) int {
-	s := checkSock(L)
+	s := checkOpen(L)
 	p := data(L, 2)
 	flags := optCInt(L, 3, "flags", 0)
 	n, err := send(L, s, p, flags, nil)
@@ -213,20 +229,20 @@ func sendAll(L *lua.LState, s *sock.Socket, p []byte, flags int) error {
 }
 
 func sockSendAll(L *lua.LState) int {
-	s := checkSock(L)
+	s := checkOpen(L)
 	p := data(L, 2)
 	flags := optCInt(L, 3, "flags", 0)
 	return ok(L, sendAll(L, s, p, flags))
 }
 
 func sockSendLine(L *lua.LState) int {
-	s := checkSock(L)
+	s := checkOpen(L)
 	p := append([]byte(L.CheckString(2)), '\n')
 	return ok(L, sendAll(L, s, p, 0))
 }
 
 func sockSendTo(L *lua.LState) int {
-	s := checkSock(L)
+	s := checkOpen(L)
 	p := data(L, 2)
 	flags, n := 0, 3
 	if _, isNum := L.Get(3).(lua.LNumber); isNum {
@@ -286,7 +302,7 @@ func putBuf(bp *[]byte) {
 }
 
 func sockRecv(L *lua.LState) int {
-	s := checkSock(L)
+	s := checkOpen(L)
 	size := checkBufsize(L, 2)
 	flags := optCInt(L, 3, "flags", 0)
 	if size == 0 {
@@ -312,7 +328,7 @@ func sockRecv(L *lua.LState) int {
 }
 
 func sockRecvFrom(L *lua.LState) int {
-	s := checkSock(L)
+	s := checkOpen(L)
 	size := checkBufsize(L, 2)
 	flags := optCInt(L, 3, "flags", 0)
 	buf, bp := getBuf(size)
@@ -336,14 +352,14 @@ func sockClose(L *lua.LState) int {
 	s := checkSock(L)
 	runtime.Untrack(L, s)
 	if !s.Lingers() {
-		s.Close()
+		s.CloseByUser()
 	} else {
 		// close(2) may wait up to the linger time for the peer: without
 		// the lock, and Ctrl-C returns at once (the kernel goes on
 		// lingering, and the descriptor is closed either way).
 		runtime.Block(L, func(ctx context.Context) error {
 			done := make(chan struct{})
-			go func() { s.Close(); close(done) }()
+			go func() { s.CloseByUser(); close(done) }()
 			select {
 			case <-done:
 			case <-ctx.Done():
