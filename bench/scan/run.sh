@@ -4,7 +4,7 @@
 #   engine     bench/scan/enginescan (socklab/luabind/scan, called from Go)
 #   nmap       nmap -sT -p- -T5 -n -Pn
 #   socklab    the CLI running bench/scan/scan.lua: net.scan, whole process
-#   luascan    the CLI running scripts/portscan.lua 127.0.0.1 1 65535 256: the
+#   luascan    the CLI running bench/scan/luascan.lua 127.0.0.1 1 65535 256: the
 #              tutorial's scanner written in Lua (tasks + connect_ex)
 # Everything runs inside a private network namespace (unshare -n, root) where
 # only this script's 5 listeners exist: the machine's own namespace has a
@@ -103,7 +103,7 @@ nmap_open() {
 
 # The Lua tutorial scanner prints "Port N: Open" lines.
 luascan_open() {
-	"$BIN/socklab" scripts/portscan.lua 127.0.0.1 1 65535 256 |
+	"$BIN/socklab" bench/scan/luascan.lua 127.0.0.1 1 65535 256 |
 		sed -n 's/^Port \([0-9]*\): Open$/\1/p' | sort -n | paste -sd, | sed 's/^/open: /'
 }
 
