@@ -46,10 +46,19 @@ func (r *reactor) add(w *waiter) bool {
 	r.mu.Unlock()
 	ev := unix.EpollEvent{Events: unix.EPOLLOUT | unix.EPOLLONESHOT, Fd: int32(w.fd)}
 	if err := unix.EpollCtl(r.epfd, unix.EPOLL_CTL_ADD, w.fd, &ev); err != nil {
+		// Whoever takes w out of waiting owns it. A shutdown that raced
+		// with us (its close of epfd is why EpollCtl failed) may have
+		// taken and abandoned it already: finishing it again would give
+		// back its slot twice.
 		r.mu.Lock()
-		delete(r.waiting, w.fd)
+		mine := r.waiting[w.fd] == w
+		if mine {
+			delete(r.waiting, w.fd)
+		}
 		r.mu.Unlock()
-		w.finish(unix.EALREADY, true) // look once: it may have ended already
+		if mine {
+			w.finish(unix.EALREADY, true) // look once: it may have ended already
+		}
 	}
 	return true
 }
