@@ -75,9 +75,36 @@ func persistLocals(src string) string {
 // splitStatements splits src at the semicolons outside strings and
 // comments; ok is false when there is none.
 func splitStatements(src string) (parts []string, ok bool) {
-	start, quote := 0, byte(0)
-	for i := 0; i < len(src); i++ {
-		c := src[i]
+	start := 0
+	stop, _ := walkCode(src, func(i int) bool {
+		switch {
+		case longBracketAt(src, i):
+			return false // long strings: leave the input as it is
+		case strings.HasPrefix(src[i:], "--"):
+			return false
+		case src[i] == ';':
+			parts = append(parts, src[start:i])
+			start = i + 1
+		}
+		return true
+	})
+	if stop >= 0 || len(parts) == 0 {
+		return nil, false
+	}
+	if rest := src[start:]; strings.TrimSpace(rest) != "" {
+		parts = append(parts, rest)
+	}
+	return parts, true
+}
+
+// walkCode calls visit with the index of each byte of s that is outside a
+// short string ('...' or "...", escapes skipped), until visit returns
+// false. stop is the index where visit stopped, -1 when the walk reached
+// the end; unclosed reports a short string still open there.
+func walkCode(s string, visit func(i int) bool) (stop int, unclosed bool) {
+	quote := byte(0)
+	for i := 0; i < len(s); i++ {
+		c := s[i]
 		switch {
 		case quote != 0:
 			if c == '\\' {
@@ -87,22 +114,19 @@ func splitStatements(src string) (parts []string, ok bool) {
 			}
 		case c == '"' || c == '\'':
 			quote = c
-		case c == '[' && i+1 < len(src) && (src[i+1] == '[' || src[i+1] == '='):
-			return nil, false // long strings: leave the input as it is
-		case c == '-' && strings.HasPrefix(src[i:], "--"):
-			return nil, false
-		case c == ';':
-			parts = append(parts, src[start:i])
-			start = i + 1
+		default:
+			if !visit(i) {
+				return i, false
+			}
 		}
 	}
-	if len(parts) == 0 {
-		return nil, false
-	}
-	if rest := src[start:]; strings.TrimSpace(rest) != "" {
-		parts = append(parts, rest)
-	}
-	return parts, true
+	return -1, quote != 0
+}
+
+// longBracketAt reports whether a long string or comment bracket ([[ or
+// [=) opens at s[i].
+func longBracketAt(s string, i int) bool {
+	return s[i] == '[' && i+1 < len(s) && (s[i+1] == '[' || s[i+1] == '=')
 }
 
 // isExpression reports whether s compiles as `return s`.
@@ -149,31 +173,29 @@ func semicolonValues(src string) (string, bool) {
 // with the next one in a one-line history entry without swallowing it.
 // ok is false when the line has a long string or comment of its own.
 func commentAsBlock(line string) (string, bool) {
-	quote := byte(0)
-	for i := 0; i < len(line); i++ {
-		c := line[i]
+	result, ok := line, true
+	_, unclosed := walkCode(line, func(i int) bool {
 		switch {
-		case quote != 0:
-			if c == '\\' {
-				i++
-			} else if c == quote {
-				quote = 0
-			}
-		case c == '"' || c == '\'':
-			quote = c
-		case c == '[' && i+1 < len(line) && (line[i+1] == '[' || line[i+1] == '='):
-			return line, false
-		case c == '-' && strings.HasPrefix(line[i:], "--"):
+		case longBracketAt(line, i):
+			ok = false
+			return false
+		case strings.HasPrefix(line[i:], "--"):
 			text := line[i+2:]
 			if strings.HasPrefix(text, "[") {
-				return line, false
+				ok = false
+				return false
 			}
 			level := "="
 			for strings.Contains(text, "]"+level+"]") {
 				level += "="
 			}
-			return line[:i] + "--[" + level + "[" + text + "]" + level + "]", true
+			result = line[:i] + "--[" + level + "[" + text + "]" + level + "]"
+			return false
 		}
+		return true
+	})
+	if unclosed {
+		return line, false
 	}
-	return line, quote == 0
+	return result, ok
 }
