@@ -67,39 +67,13 @@ func init() {
 	})
 }
 
-// goValue is where each result table keeps its Go value, for __tostring:
-// a field a script cannot see through pairs (a light key in the metatable
-// would be shared), so a hidden key in the table's own hash is avoided and a
-// side table is used instead.
-type holder struct{ v any }
-
 // newResult makes a table with metatable typeName that remembers v.
 func newResult(L *lua.LState, typeName string, v any) *lua.LTable {
-	t := L.NewTable()
-	mt := L.NewTable()
-	base := L.GetTypeMetatable(typeName).(*lua.LTable)
-	mt.RawSetString("__tostring", base.RawGetString("__tostring"))
-	mt.RawSetString("__name", lua.LString(typeName))
-	ud := L.NewUserData()
-	ud.Value = holder{v}
-	mt.RawSetString("__value", ud)
-	L.SetMetatable(t, mt)
-	return t
+	return runtime.NewHeld(L, typeName, v)
 }
 
 // valueOf returns what newResult remembered for the table at argument 1.
-func valueOf(L *lua.LState) any {
-	mt, ok := L.GetMetatable(L.Get(1)).(*lua.LTable)
-	if !ok {
-		return nil
-	}
-	if ud, ok := mt.RawGetString("__value").(*lua.LUserData); ok {
-		if h, ok := ud.Value.(holder); ok {
-			return h.v
-		}
-	}
-	return nil
-}
+func valueOf(L *lua.LState) any { return runtime.Held(L, L.Get(1)) }
 
 func tostringWith(L *lua.LState, f func(v any) string) int {
 	L.Push(lua.LString(strings.TrimRight(f(valueOf(L)), "\n")))

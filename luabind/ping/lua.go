@@ -70,29 +70,15 @@ func init() {
 // held is the Go value a result table prints from.
 type held struct{ text func() string }
 
-// newResult makes a table with its own metatable (one per call: a result
-// is one value, not thousands) that prints text().
+// newResult makes a table with its own metatable that prints text().
 func newResult(L *lua.LState, typeName string, text func() string) *lua.LTable {
-	t := L.NewTable()
-	mt := L.NewTable()
-	base := L.GetTypeMetatable(typeName).(*lua.LTable)
-	mt.RawSetString("__tostring", base.RawGetString("__tostring"))
-	mt.RawSetString("__name", lua.LString(typeName))
-	ud := L.NewUserData()
-	ud.Value = held{text}
-	mt.RawSetString("__value", ud)
-	L.SetMetatable(t, mt)
-	return t
+	return runtime.NewHeld(L, typeName, held{text})
 }
 
 func tostringHeld(L *lua.LState) int {
 	text := ""
-	if mt, ok := L.GetMetatable(L.Get(1)).(*lua.LTable); ok {
-		if ud, ok := mt.RawGetString("__value").(*lua.LUserData); ok {
-			if h, ok := ud.Value.(held); ok {
-				text = h.text()
-			}
-		}
+	if h, ok := runtime.Held(L, L.Get(1)).(held); ok {
+		text = h.text()
 	}
 	L.Push(lua.LString(strings.TrimRight(text, "\n")))
 	return 1
@@ -358,8 +344,7 @@ func pingMany(L *lua.LState, hosts *lua.LTable) int {
 	out.RawSetString("unreachable", unreachable)
 	out.RawSetString("results", byHost)
 	final := text.String()
-	mt := L.GetMetatable(out).(*lua.LTable)
-	mt.RawGetString("__value").(*lua.LUserData).Value = held{func() string { return final }}
+	runtime.SetHeld(L, out, held{func() string { return final }})
 	L.Push(out)
 	return 1
 }
