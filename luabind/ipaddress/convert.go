@@ -75,28 +75,8 @@ func ifaceValue(L *lua.LState, i ipaddr.Interface) lua.LValue {
 // raise turns an engine error into a Lua error carrying Python's message.
 func raise(L *lua.LState, err error) { raiseMsg(L, err.Error()) }
 
-// raiseMsg raises msg prefixed with the position of the Lua code that made
-// the call, if there is one ("script.lua:3: msg"); gopher-lua's own
-// RaiseError leaves a stray space when there is none (a call from pcall).
-func raiseMsg(L *lua.LState, msg string) {
-	L.Error(lua.LString(luaWhere(L)+msg), 0)
-}
-
-func luaWhere(L *lua.LState) string {
-	for level := 0; level < 8; level++ {
-		dbg, ok := L.GetStack(level)
-		if !ok {
-			return ""
-		}
-		if _, err := L.GetInfo("Sl", dbg, lua.LNil); err != nil {
-			return ""
-		}
-		if dbg.What != "G" && dbg.CurrentLine > 0 {
-			return fmt.Sprintf("%s:%d: ", dbg.Source, dbg.CurrentLine)
-		}
-	}
-	return ""
-}
+// raiseMsg raises msg prefixed with the position of the calling Lua code.
+func raiseMsg(L *lua.LState, msg string) { runtime.RaiseHere(L, msg) }
 
 // luaInt reads a Lua number as Python's int, or reports why not in the
 // words ip_address uses for a float.

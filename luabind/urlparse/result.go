@@ -223,25 +223,5 @@ var urlResultType = &runtime.Type{
 	},
 }
 
-// raiseMsg raises msg prefixed with the position of the calling Lua code,
-// if there is one (gopher-lua's RaiseError leaves a stray space when the
-// caller is pcall itself).
-func raiseMsg(L *lua.LState, msg string) {
-	L.Error(lua.LString(luaWhere(L)+msg), 0)
-}
-
-func luaWhere(L *lua.LState) string {
-	for level := 0; level < 8; level++ {
-		dbg, ok := L.GetStack(level)
-		if !ok {
-			return ""
-		}
-		if _, err := L.GetInfo("Sl", dbg, lua.LNil); err != nil {
-			return ""
-		}
-		if dbg.What != "G" && dbg.CurrentLine > 0 {
-			return fmt.Sprintf("%s:%d: ", dbg.Source, dbg.CurrentLine)
-		}
-	}
-	return ""
-}
+// raiseMsg raises msg prefixed with the position of the calling Lua code.
+func raiseMsg(L *lua.LState, msg string) { runtime.RaiseHere(L, msg) }
