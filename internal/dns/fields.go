@@ -59,12 +59,9 @@ func Fields(rr miekg.RR) []Field {
 	var out []Field
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
-		if f.Name == "Hdr" || !f.IsExported() {
+		name, ok := fieldName(f, aliases)
+		if !ok {
 			continue
-		}
-		name := aliases[f.Name]
-		if name == "" {
-			name = strings.ToLower(f.Name)
 		}
 		fv := v.Field(i)
 		switch x := fv.Interface().(type) {
@@ -102,6 +99,18 @@ func Fields(rr miekg.RR) []Field {
 	return out
 }
 
+// fieldName is the Lua name of a record's struct field; ok is false for
+// the header and unexported fields, which scripts never see.
+func fieldName(f reflect.StructField, aliases map[string]string) (name string, ok bool) {
+	if f.Name == "Hdr" || !f.IsExported() {
+		return "", false
+	}
+	if name := aliases[f.Name]; name != "" {
+		return name, true
+	}
+	return strings.ToLower(f.Name), true
+}
+
 // FieldNames lists the names BuildRR takes for a type, in order.
 func FieldNames(rrtype uint16) []string {
 	mk, ok := miekg.TypeToRR[rrtype]
@@ -113,12 +122,9 @@ func FieldNames(rrtype uint16) []string {
 	var names []string
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
-		if f.Name == "Hdr" || !f.IsExported() {
+		name, ok := fieldName(f, aliases)
+		if !ok {
 			continue
-		}
-		name := aliases[f.Name]
-		if name == "" {
-			name = strings.ToLower(f.Name)
 		}
 		names = append(names, name)
 	}

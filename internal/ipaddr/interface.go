@@ -2,7 +2,6 @@ package ipaddr
 
 import (
 	"fmt"
-	"strings"
 
 	"socklab/internal/pyrepr"
 )
@@ -19,24 +18,9 @@ type Interface struct {
 func InterfaceOf(a Addr, prefix int) Interface { return Interface{a, prefix} }
 
 func parseInterfaceV(version int, s string) (Interface, error) {
-	text, m, err := splitPrefix(s)
+	a, prefix, err := parseAddrPrefixV(version, s)
 	if err != nil {
 		return Interface{}, err
-	}
-	var a Addr
-	if version == 4 {
-		a, err = ParseV4(text)
-	} else {
-		a, err = ParseV6(text)
-	}
-	if err != nil {
-		return Interface{}, err
-	}
-	prefix := maxPrefix(version)
-	if strings.Contains(s, "/") {
-		if prefix, err = ParsePrefix(version, m); err != nil {
-			return Interface{}, err
-		}
 	}
 	return Interface{a, prefix}, nil
 }

@@ -90,9 +90,19 @@ func ParsePrefix(version int, m string) (int, error) {
 
 // parseNetworkV is IPv4Network(s, strict) or IPv6Network(s, strict).
 func parseNetworkV(version int, s string, strict bool) (Network, error) {
-	text, m, err := splitPrefix(s)
+	a, prefix, err := parseAddrPrefixV(version, s)
 	if err != nil {
 		return Network{}, err
+	}
+	return makeNetwork(a, prefix, strict)
+}
+
+// parseAddrPrefixV parses "addr[/prefix-or-netmask]" of the given IP
+// version; without a '/' the prefix is the full length.
+func parseAddrPrefixV(version int, s string) (Addr, int, error) {
+	text, m, err := splitPrefix(s)
+	if err != nil {
+		return Addr{}, 0, err
 	}
 	var a Addr
 	if version == 4 {
@@ -101,15 +111,15 @@ func parseNetworkV(version int, s string, strict bool) (Network, error) {
 		a, err = ParseV6(text)
 	}
 	if err != nil {
-		return Network{}, err
+		return Addr{}, 0, err
 	}
 	prefix := maxPrefix(version)
-	if m != "" || strings.Contains(s, "/") {
+	if strings.Contains(s, "/") {
 		if prefix, err = ParsePrefix(version, m); err != nil {
-			return Network{}, err
+			return Addr{}, 0, err
 		}
 	}
-	return makeNetwork(a, prefix, strict)
+	return a, prefix, nil
 }
 
 func makeNetwork(a Addr, prefix int, strict bool) (Network, error) {

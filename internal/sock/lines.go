@@ -48,37 +48,41 @@ func (s *Socket) fill(ctx context.Context) (bool, error) {
 // RecvUntil returns the data up to and including delim. At end of stream it
 // returns what is buffered and eof=true, leaving it buffered when keep.
 func (s *Socket) RecvUntil(ctx context.Context, delim []byte, keep bool) (data []byte, eof bool, err error) {
-	for {
-		s.rmu.Lock()
-		if i := bytes.Index(s.rbuf, delim); i >= 0 {
-			data = append([]byte(nil), s.rbuf[:i+len(delim)]...)
-			s.rbuf = s.rbuf[i+len(delim):]
-			s.rmu.Unlock()
-			return data, false, nil
+	cut := func(buf []byte) int {
+		if i := bytes.Index(buf, delim); i >= 0 {
+			return i + len(delim)
 		}
-		s.rmu.Unlock()
-		more, err := s.fill(ctx)
-		if err != nil {
-			return nil, false, err
-		}
-		if !more {
-			s.rmu.Lock()
-			data = append([]byte(nil), s.rbuf...)
-			if !keep {
-				s.rbuf = s.rbuf[:0]
-			}
-			s.rmu.Unlock()
-			return data, true, nil
-		}
+		return -1
 	}
+	atEOF := func() []byte {
+		data := append([]byte(nil), s.rbuf...)
+		if !keep {
+			s.rbuf = s.rbuf[:0]
+		}
+		return data
+	}
+	return s.recvFramed(ctx, cut, atEOF)
 }
 
 // RecvExactly returns exactly n bytes, or eof=true when the stream ends
 // first (what arrived stays buffered: Buffered tells how much).
 func (s *Socket) RecvExactly(ctx context.Context, n int) ([]byte, bool, error) {
+	cut := func(buf []byte) int {
+		if len(buf) >= n {
+			return n
+		}
+		return -1
+	}
+	return s.recvFramed(ctx, cut, func() []byte { return nil })
+}
+
+// recvFramed reads until cut finds a whole frame in the buffer (cut returns
+// its length, or -1 for not yet) and returns a copy of it. At end of stream
+// it returns atEOF's result, called with rmu held, and eof=true.
+func (s *Socket) recvFramed(ctx context.Context, cut func(buf []byte) int, atEOF func() []byte) ([]byte, bool, error) {
 	for {
 		s.rmu.Lock()
-		if len(s.rbuf) >= n {
+		if n := cut(s.rbuf); n >= 0 {
 			data := append([]byte(nil), s.rbuf[:n]...)
 			s.rbuf = s.rbuf[n:]
 			s.rmu.Unlock()
@@ -90,7 +94,10 @@ func (s *Socket) RecvExactly(ctx context.Context, n int) ([]byte, bool, error) {
 			return nil, false, err
 		}
 		if !more {
-			return nil, true, nil
+			s.rmu.Lock()
+			data := atEOF()
+			s.rmu.Unlock()
+			return data, true, nil
 		}
 	}
 }
