@@ -13,10 +13,12 @@ import (
 	"time"
 
 	miekg "github.com/miekg/dns"
+
+	"socklab/internal/nstest"
 )
 
 // InCI reports whether the tests run in CI, where a missing peer fails.
-func InCI() bool { return os.Getenv("CI") == "true" }
+func InCI() bool { return nstest.InCI() }
 
 // NeedPeer skips a test whose peer program is missing, or fails it in CI.
 func NeedPeer(tb testing.TB, prog, pkg string) string {
@@ -28,11 +30,7 @@ func NeedPeer(tb testing.TB, prog, pkg string) string {
 				return dir + "/" + prog
 			}
 		}
-		msg := fmt.Sprintf("%s not found: apt-get install %s", prog, pkg)
-		if InCI() {
-			tb.Fatalf("CI=true: %s", msg)
-		}
-		tb.Skip(msg)
+		nstest.SkipOrFail(tb, "%s not found: apt-get install %s", prog, pkg)
 	}
 	return path
 }

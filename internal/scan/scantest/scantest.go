@@ -14,7 +14,6 @@ import (
 	"bytes"
 	"errors"
 	goflag "flag"
-	"fmt"
 	"net"
 	"os"
 	"os/exec"
@@ -23,6 +22,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"socklab/internal/nstest"
 )
 
 const childEnv = "SOCKLAB_SCAN_NETNS_CHILD"
@@ -34,18 +35,14 @@ type NS struct {
 	Args   []string // extra test flags for the child
 }
 
-// InCI reports whether CI=true.
-func InCI() bool { return os.Getenv("CI") == "true" }
+// InCI reports whether CI=true (see nstest.InCI).
+func InCI() bool { return nstest.InCI() }
 
 // SkipOrFail skips a test for a missing capability or tool, or fails it
 // when CI=true (CI runs as root with every tool installed).
 func SkipOrFail(tb testing.TB, format string, args ...any) {
 	tb.Helper()
-	msg := fmt.Sprintf(format, args...)
-	if InCI() {
-		tb.Fatalf("CI=true: %s", msg)
-	}
-	tb.Skip(msg)
+	nstest.SkipOrFail(tb, format, args...)
 }
 
 // InChild reports whether this process is a namespace child (of any test).
