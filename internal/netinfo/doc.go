@@ -1,7 +1,8 @@
 // Package netinfo describes the machine's network side as `ip a`, `ip route`
 // and `ss -tunap` do: interfaces and their addresses, routes, and open
 // sockets with the processes that own them. It is a plain Go engine (no Lua)
-// over rtnetlink and sock_diag, through github.com/vishvananda/netlink.
+// over rtnetlink (through github.com/vishvananda/netlink) and sock_diag
+// (dumps of our own, see sockdiag.go for why).
 //
 // Every value prints like the familiar tool (String methods), so a face can
 // show it in a REPL unchanged, and carries plain fields for scripts.

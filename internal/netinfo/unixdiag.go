@@ -2,92 +2,39 @@ package netinfo
 
 import (
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"strings"
-	"syscall"
 
-	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
 )
-
-// UNIX sockets are listed with a sock_diag dump of our own: netlink v1.3.1's
-// UnixSocketDiagInfo stops at the first message it cannot use and slices
-// UNIX_DIAG_NAME past its end, so it misses sockets and garbles names.
 
 const (
 	unixDiagName  = 0 // UNIX_DIAG_NAME
 	unixDiagPeer  = 2 // UNIX_DIAG_PEER
 	unixDiagRQLen = 4 // UNIX_DIAG_RQLEN
 	udiagShow     = 1<<unixDiagName | 1<<unixDiagPeer | 1<<unixDiagRQLen
-	sockDiagByFam = 20 // SOCK_DIAG_BY_FAMILY
 )
 
 var unixNetids = map[uint8]string{unix.SOCK_STREAM: "u_str", unix.SOCK_DGRAM: "u_dgr", unix.SOCK_SEQPACKET: "u_seq"}
 
-func unixSockets() ([]Conn, error) {
-	return retryDump(unixDump)
-}
-
-// unixDump asks the kernel for every UNIX socket of this network namespace.
-// It returns netlink.ErrDumpInterrupted (with what it read) when the kernel
-// flags the dump as inconsistent.
-func unixDump() ([]Conn, error) {
-	fd, err := unix.Socket(unix.AF_NETLINK, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, unix.NETLINK_SOCK_DIAG)
-	if err != nil {
-		return nil, fmt.Errorf("sock_diag: %w", err)
-	}
-	defer unix.Close(fd)
-	req := make([]byte, 16+24)
+// unixSockets appends every UNIX socket of this network namespace to out,
+// retrying an interrupted dump from scratch.
+func (s *sockDiag) unixSockets(out []Conn) ([]Conn, error) {
+	body := make([]byte, 24) // struct unix_diag_req
+	body[0] = unix.AF_UNIX
 	ne := binary.NativeEndian
-	ne.PutUint32(req[0:], uint32(len(req)))
-	ne.PutUint16(req[4:], sockDiagByFam)
-	ne.PutUint16(req[6:], unix.NLM_F_REQUEST|unix.NLM_F_DUMP)
-	ne.PutUint32(req[8:], 1) // sequence
-	req[16] = unix.AF_UNIX
-	ne.PutUint32(req[20:], ^uint32(0)) // every state
-	ne.PutUint32(req[28:], udiagShow)
-	if err := unix.Sendto(fd, req, 0, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}); err != nil {
-		return nil, fmt.Errorf("sock_diag: %w", err)
-	}
-	var out []Conn
-	var interrupted bool
-	buf := make([]byte, 1<<16)
-	for {
-		n, _, err := unix.Recvfrom(fd, buf, 0)
-		if errors.Is(err, unix.EINTR) {
-			continue
-		}
-		if err != nil {
-			return nil, fmt.Errorf("sock_diag: %w", err)
-		}
-		msgs, err := syscall.ParseNetlinkMessage(buf[:n])
-		if err != nil {
-			return nil, fmt.Errorf("sock_diag: %w", err)
-		}
-		for _, m := range msgs {
-			if m.Header.Flags&unix.NLM_F_DUMP_INTR != 0 {
-				interrupted = true
-			}
-			switch m.Header.Type {
-			case unix.NLMSG_DONE:
-				if interrupted {
-					return out, netlink.ErrDumpInterrupted
-				}
-				return out, nil
-			case unix.NLMSG_ERROR:
-				if len(m.Data) >= 4 {
-					if code := int32(ne.Uint32(m.Data)); code != 0 {
-						return nil, fmt.Errorf("sock_diag: %w", unix.Errno(-code))
-					}
-				}
-				continue
-			}
-			if c, ok := parseUnixDiag(m.Data); ok {
+	ne.PutUint32(body[4:], ^uint32(0)) // every state
+	ne.PutUint32(body[12:], udiagShow)
+	start := len(out)
+	return retryDump(func() ([]Conn, error) {
+		out = out[:start]
+		err := s.dump(sockDiagByFam, body, func(b []byte) {
+			if c, ok := parseUnixDiag(b); ok {
 				out = append(out, c)
 			}
-		}
-	}
+		})
+		return out, err
+	})
 }
 
 // parseUnixDiag reads one unix_diag_msg and its attributes.

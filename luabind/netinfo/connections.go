@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"net/netip"
 	"strings"
 
 	lua "github.com/yuin/gopher-lua"
@@ -26,11 +25,17 @@ func luaConnections(L *lua.LState) int {
 	if err != nil {
 		return pyerr.Fail(L, err)
 	}
+	// One userdata per entry, pointing into the engine's slice: its fields
+	// are made when read. A table per entry cost 18 map inserts and as many
+	// allocations (gopher-lua keeps a key list beside each table's map),
+	// which with 10,000 sockets was most of net.connections' time.
 	t := L.CreateTable(len(list), 0)
-	entryMeta := L.GetTypeMetatable(connType)
-	words := interner{}
-	for _, c := range list {
-		t.Append(connTable(L, c, entryMeta, words))
+	meta := L.GetTypeMetatable(connType)
+	for i := range list {
+		ud := L.NewUserData()
+		ud.Value = &list[i]
+		ud.Metatable = meta
+		t.Append(ud)
 	}
 	L.SetMetatable(t, L.GetTypeMetatable(connListType))
 	L.Push(t)
@@ -104,65 +109,84 @@ func filterNumber(L *lua.LState, n int, key string, v lua.LValue) int {
 	return int(num)
 }
 
-// interner shares the Lua strings that repeat across thousands of
-// entries (addresses, states, programs) instead of converting each again.
-type interner map[string]lua.LValue
-
-func (in interner) str(s string) lua.LValue {
-	if v, ok := in[s]; ok {
-		return v
-	}
-	v := lua.LString(s)
-	in[s] = v
-	return v
+// connectionType is one entry of net.connections(): read-only fields made
+// from the engine's Conn when read.
+var connectionType = &runtime.Type{
+	Name: connType,
+	Doc: "an open socket from net.connections(): c.proto, c.state, c.local_ip, c.local_port, c.remote_ip, c.remote_port, c.pid, c.program…; " +
+		"prints as a line of netstat -nap",
+	Fields: []string{"proto", "netid", "family", "state", "recv_q", "send_q", "local_ip", "local_port", "remote_ip", "remote_port",
+		"local", "remote", "path", "peer_inode", "uid", "inode", "pid", "fd", "program"},
+	Field: connField,
+	Tostring: func(ud *lua.LUserData) string {
+		if c, ok := ud.Value.(*engine.Conn); ok {
+			return c.String()
+		}
+		return "?"
+	},
 }
 
-func (in interner) addr(a netip.Addr) lua.LValue {
-	if a.Is4() { // the common case: no allocation for the lookup key
-		b := a.As4()
-		key := string(b[:])
-		if v, ok := in[key]; ok {
-			return v
+// connField is one field of an entry; nil for a field the socket lacks
+// (path of a TCP socket, local_ip of a UNIX one, fd when unknown).
+func connField(_ *lua.LState, ud *lua.LUserData, key string) lua.LValue {
+	c, ok := ud.Value.(*engine.Conn)
+	if !ok {
+		return nil
+	}
+	inet := c.Family != "unix"
+	switch key {
+	case "proto":
+		return lua.LString(c.Proto())
+	case "netid":
+		return lua.LString(c.Netid)
+	case "family":
+		return lua.LString(c.Family)
+	case "state":
+		return lua.LString(c.State)
+	case "recv_q":
+		return lua.LNumber(c.RecvQ)
+	case "send_q":
+		return lua.LNumber(c.SendQ)
+	case "inode":
+		return lua.LNumber(c.Inode)
+	case "pid":
+		return lua.LNumber(c.PID)
+	case "program":
+		if c.Program == "" {
+			return lua.LString("-")
 		}
-		v := lua.LString(a.String())
-		in[key] = v
-		return v
-	}
-	return in.str(a.String())
-}
-
-func connTable(L *lua.LState, c engine.Conn, meta lua.LValue, in interner) *lua.LTable {
-	t := L.CreateTable(0, 18)
-	L.SetMetatable(t, meta)
-	t.RawSetString("proto", in.str(c.Proto()))
-	t.RawSetString("netid", in.str(c.Netid))
-	t.RawSetString("family", in.str(c.Family))
-	t.RawSetString("state", in.str(c.State))
-	t.RawSetString("recv_q", lua.LNumber(c.RecvQ))
-	t.RawSetString("send_q", lua.LNumber(c.SendQ))
-	if c.Family == "unix" {
-		setString(t, "path", c.Path)
-		if c.Peer != 0 {
-			t.RawSetString("peer_inode", lua.LNumber(c.Peer))
+		return lua.LString(c.Program)
+	case "fd":
+		if c.FD >= 0 {
+			return lua.LNumber(c.FD)
 		}
-	} else {
-		t.RawSetString("local_ip", in.addr(c.Local.Addr()))
-		t.RawSetString("local_port", lua.LNumber(c.Local.Port()))
-		t.RawSetString("remote_ip", in.addr(c.Remote.Addr()))
-		t.RawSetString("remote_port", lua.LNumber(c.Remote.Port()))
-		t.RawSetString("local", lua.LString(c.Local.String()))
-		t.RawSetString("remote", lua.LString(c.Remote.String()))
-		t.RawSetString("uid", lua.LNumber(c.UID))
+	case "path":
+		if !inet && c.Path != "" {
+			return lua.LString(c.Path)
+		}
+	case "peer_inode":
+		if !inet && c.Peer != 0 {
+			return lua.LNumber(c.Peer)
+		}
 	}
-	t.RawSetString("inode", lua.LNumber(c.Inode))
-	t.RawSetString("pid", lua.LNumber(c.PID))
-	if c.FD >= 0 {
-		t.RawSetString("fd", lua.LNumber(c.FD))
+	if !inet {
+		return nil
 	}
-	prog := c.Program
-	if prog == "" {
-		prog = "-"
+	switch key {
+	case "local_ip":
+		return lua.LString(c.Local.Addr().String())
+	case "local_port":
+		return lua.LNumber(c.Local.Port())
+	case "remote_ip":
+		return lua.LString(c.Remote.Addr().String())
+	case "remote_port":
+		return lua.LNumber(c.Remote.Port())
+	case "local":
+		return lua.LString(c.Local.String())
+	case "remote":
+		return lua.LString(c.Remote.String())
+	case "uid":
+		return lua.LNumber(c.UID)
 	}
-	t.RawSetString("program", in.str(prog))
-	return t
+	return nil
 }

@@ -45,11 +45,12 @@ func init() {
 				Doc: "Asks the kernel which route a packet to addr (an IP address or a host name) takes, like `ip route get`: " +
 					"{dst, gateway, dev, src, type, table}. Returns nil and a message when there is no route or the name does not resolve."},
 			{Name: "connections", Args: "([filter])", Fn: luaConnections,
-				Doc: "Lists open sockets like `ss -tuxanp`, printed like `netstat -nap`. Each entry is {proto (tcp, tcp6, udp, udp6, unix), netid (ss's: tcp, udp, u_str, u_dgr, u_seq), " +
+				Doc: "Lists open sockets like `ss -tuxanp`, printed like `netstat -nap`. Each entry is a read-only value (dir(c) lists its fields) with {proto (tcp, tcp6, udp, udp6, unix), netid (ss's: tcp, udp, u_str, u_dgr, u_seq), " +
 					"family, state (ss's names: LISTEN, ESTAB, UNCONN, TIME-WAIT, …), recv_q, send_q, local_ip, local_port, remote_ip, remote_port, local, remote, path (UNIX), peer_inode, " +
 					"uid, inode, pid, fd, program} (pid 0 and program \"-\" when the owner cannot be read: other users' processes need root). " +
 					"filter: a protocol string (\"tcp\", \"udp\", \"unix\") or a table {proto = \"tcp\" or {\"tcp\", \"udp\"}, family = \"inet\"|\"inet6\", state = \"LISTEN\", port = N, pid = N, pids = false}."},
 		},
+		Types: []*runtime.Type{connectionType},
 		Values: func(L *lua.LState, _ *lua.LTable) {
 			for _, t := range []struct {
 				name string
@@ -57,7 +58,7 @@ func init() {
 			}{
 				{ifaceListType, tostringList}, {ifaceType, tostringIface}, {addrType, tostringAddr},
 				{routeListType, tostringList}, {routeType, tostringRoute},
-				{connListType, tostringConns}, {connType, tostringConn},
+				{connListType, tostringConns},
 			} {
 				mt := L.NewTypeMetatable(t.name)
 				L.SetField(mt, "__tostring", L.NewFunction(t.fn))
@@ -101,40 +102,19 @@ func tostringRoute(L *lua.LState) int {
 	return tostringWith(L, func(v any) string { x, _ := v.(engine.Route); return x.String() })
 }
 
-// Connection tables share one metatable (a list can hold 10,000 of them),
-// so they print from their own fields.
+// tostringConns prints a list of connections as netstat -nap does.
 func tostringConns(L *lua.LState) int {
 	list := L.CheckTable(1)
 	conns := make([]engine.Conn, 0, list.Len())
 	for i := 1; i <= list.Len(); i++ {
-		if e, ok := list.RawGetInt(i).(*lua.LTable); ok {
-			conns = append(conns, connFromTable(e))
+		if ud, ok := list.RawGetInt(i).(*lua.LUserData); ok {
+			if c, ok := ud.Value.(*engine.Conn); ok {
+				conns = append(conns, *c)
+			}
 		}
 	}
 	L.Push(lua.LString(strings.TrimRight(engine.FormatConns(conns), "\n")))
 	return 1
-}
-
-func tostringConn(L *lua.LState) int {
-	L.Push(lua.LString(connFromTable(L.CheckTable(1)).String()))
-	return 1
-}
-
-// connFromTable reads back what connTable wrote.
-func connFromTable(t *lua.LTable) engine.Conn {
-	num := func(k string) int { n, _ := t.RawGetString(k).(lua.LNumber); return int(n) }
-	str := func(k string) string { s, _ := t.RawGetString(k).(lua.LString); return string(s) }
-	addr := func(k string) netip.AddrPort {
-		ip, _ := netip.ParseAddr(str(k + "_ip"))
-		return netip.AddrPortFrom(ip, uint16(num(k+"_port")))
-	}
-	c := engine.Conn{
-		Netid: str("netid"), Family: str("family"), State: str("state"),
-		RecvQ: num("recv_q"), SendQ: num("send_q"), Path: str("path"),
-		Inode: uint32(num("inode")), PID: num("pid"), Program: str("program"),
-		Local: addr("local"), Remote: addr("remote"),
-	}
-	return c
 }
 
 // ---- interfaces ----

@@ -51,8 +51,25 @@ assert(#c == 1 and c[1].pid == %d and c[1].local_port == port and c[1].state == 
 assert(c[1].program ~= "-" and c[1].fd ~= nil)
 print(tostring(c))
 print(tostring(c[1]))
+local upath = os.tmpname()
+os.remove(upath)
+local us = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+assert(us:bind(upath))
 local all = net.connections()
 assert(#all >= 1)
+local seenUnix = false
+for _, e in ipairs(all) do
+	if e.family == "unix" then
+		seenUnix = seenUnix or e.path == upath
+		assert(e.proto == "unix" and e.local_ip == nil and e.uid == nil and e.inode > 0, tostring(e))
+	else
+		assert(e.path == nil and (e["local"] == e.local_ip .. ":" .. e.local_port or e["local"]:sub(1, 1) == "["), tostring(e))
+	end
+end
+assert(seenUnix, "no UNIX socket listed")
+us:close()
+os.remove(upath)
+assert(not pcall(function() c[1].pid = 1 end), "entries are read-only")
 for _, bad in ipairs({{proto = "icmp"}, {state = "bogus"}, {port = 70000}, {foo = 1}, "sctp", 42, {pid = -1}, {port = 1.5}}) do
 	local ok, err = pcall(net.connections, bad)
 	assert(not ok and err:find("bad argument #1 to 'connections'"), tostring(err))
