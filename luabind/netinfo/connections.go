@@ -1,6 +1,7 @@
 package netinfo
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -126,67 +127,55 @@ var connectionType = &runtime.Type{
 	},
 }
 
-// connField is one field of an entry; nil for a field the socket lacks
-// (path of a TCP socket, local_ip of a UNIX one, fd when unknown).
+// connGetters make each field of an entry from its Conn; nil for a field
+// the socket lacks (path of a TCP socket, local_ip of a UNIX one, fd when
+// unknown).
+var connGetters = map[string]func(c *engine.Conn) lua.LValue{
+	"proto":       func(c *engine.Conn) lua.LValue { return lua.LString(c.Proto()) },
+	"netid":       func(c *engine.Conn) lua.LValue { return lua.LString(c.Netid) },
+	"family":      func(c *engine.Conn) lua.LValue { return lua.LString(c.Family) },
+	"state":       func(c *engine.Conn) lua.LValue { return lua.LString(c.State) },
+	"recv_q":      func(c *engine.Conn) lua.LValue { return lua.LNumber(c.RecvQ) },
+	"send_q":      func(c *engine.Conn) lua.LValue { return lua.LNumber(c.SendQ) },
+	"inode":       func(c *engine.Conn) lua.LValue { return lua.LNumber(c.Inode) },
+	"pid":         func(c *engine.Conn) lua.LValue { return lua.LNumber(c.PID) },
+	"program":     func(c *engine.Conn) lua.LValue { return lua.LString(cmp.Or(c.Program, "-")) },
+	"fd":          func(c *engine.Conn) lua.LValue { return numberIf(c.FD >= 0, c.FD) },
+	"path":        func(c *engine.Conn) lua.LValue { return stringIf(c.Family == "unix" && c.Path != "", c.Path) },
+	"peer_inode":  func(c *engine.Conn) lua.LValue { return numberIf(c.Family == "unix" && c.Peer != 0, int(c.Peer)) },
+	"local_ip":    func(c *engine.Conn) lua.LValue { return inetOnly(c, c.Local.Addr().String) },
+	"remote_ip":   func(c *engine.Conn) lua.LValue { return inetOnly(c, c.Remote.Addr().String) },
+	"local":       func(c *engine.Conn) lua.LValue { return inetOnly(c, c.Local.String) },
+	"remote":      func(c *engine.Conn) lua.LValue { return inetOnly(c, c.Remote.String) },
+	"local_port":  func(c *engine.Conn) lua.LValue { return numberIf(c.Family != "unix", int(c.Local.Port())) },
+	"remote_port": func(c *engine.Conn) lua.LValue { return numberIf(c.Family != "unix", int(c.Remote.Port())) },
+	"uid":         func(c *engine.Conn) lua.LValue { return numberIf(c.Family != "unix", c.UID) },
+}
+
 func connField(_ *lua.LState, ud *lua.LUserData, key string) lua.LValue {
 	c, ok := ud.Value.(*engine.Conn)
+	get := connGetters[key]
+	if !ok || get == nil {
+		return nil
+	}
+	return get(c)
+}
+
+func numberIf(ok bool, n int) lua.LValue {
 	if !ok {
 		return nil
 	}
-	inet := c.Family != "unix"
-	switch key {
-	case "proto":
-		return lua.LString(c.Proto())
-	case "netid":
-		return lua.LString(c.Netid)
-	case "family":
-		return lua.LString(c.Family)
-	case "state":
-		return lua.LString(c.State)
-	case "recv_q":
-		return lua.LNumber(c.RecvQ)
-	case "send_q":
-		return lua.LNumber(c.SendQ)
-	case "inode":
-		return lua.LNumber(c.Inode)
-	case "pid":
-		return lua.LNumber(c.PID)
-	case "program":
-		if c.Program == "" {
-			return lua.LString("-")
-		}
-		return lua.LString(c.Program)
-	case "fd":
-		if c.FD >= 0 {
-			return lua.LNumber(c.FD)
-		}
-	case "path":
-		if !inet && c.Path != "" {
-			return lua.LString(c.Path)
-		}
-	case "peer_inode":
-		if !inet && c.Peer != 0 {
-			return lua.LNumber(c.Peer)
-		}
-	}
-	if !inet {
+	return lua.LNumber(n)
+}
+
+func stringIf(ok bool, s string) lua.LValue {
+	if !ok {
 		return nil
 	}
-	switch key {
-	case "local_ip":
-		return lua.LString(c.Local.Addr().String())
-	case "local_port":
-		return lua.LNumber(c.Local.Port())
-	case "remote_ip":
-		return lua.LString(c.Remote.Addr().String())
-	case "remote_port":
-		return lua.LNumber(c.Remote.Port())
-	case "local":
-		return lua.LString(c.Local.String())
-	case "remote":
-		return lua.LString(c.Remote.String())
-	case "uid":
-		return lua.LNumber(c.UID)
-	}
-	return nil
+	return lua.LString(s)
+}
+
+// inetOnly is an address field: nil for a UNIX socket.
+func inetOnly(c *engine.Conn, text func() string) lua.LValue {
+	return stringIf(c.Family != "unix", text())
 }
