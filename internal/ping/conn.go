@@ -24,7 +24,7 @@ const (
 
 // icmpConn is an open ICMP socket of either kind.
 type icmpConn struct {
-	c      *icmp.PacketConn
+	c      net.PacketConn // *net.IPConn (raw) or *net.UDPConn (datagram)
 	p4     *ipv4.PacketConn
 	p6     *ipv6.PacketConn
 	v6     bool
@@ -58,7 +58,7 @@ func openICMP(addr netip.Addr, only string, skipped *[]string) (*icmpConn, error
 		if only != "" && only != k.method {
 			continue
 		}
-		c, err := icmp.ListenPacket(k.network, k.laddr)
+		c, err := listenICMP(k.method, k.network, k.laddr, v6)
 		if err != nil {
 			*skipped = append(*skipped, fmt.Sprintf("%s ICMP socket: %v", k.method, unwrapSyscall(err)))
 			lastErr = err
@@ -66,10 +66,10 @@ func openICMP(addr netip.Addr, only string, skipped *[]string) (*icmpConn, error
 		}
 		ic := &icmpConn{c: c, v6: v6, method: k.method}
 		if v6 {
-			ic.p6 = c.IPv6PacketConn()
+			ic.p6 = ipv6.NewPacketConn(c)
 			ic.p6.SetControlMessage(ipv6.FlagHopLimit, true)
 		} else {
-			ic.p4 = c.IPv4PacketConn()
+			ic.p4 = ipv4.NewPacketConn(c)
 			ic.p4.SetControlMessage(ipv4.FlagTTL, true)
 		}
 		if k.method == MethodDgram {
@@ -84,6 +84,30 @@ func openICMP(addr netip.Addr, only string, skipped *[]string) (*icmpConn, error
 		lastErr = fmt.Errorf("method %q is not an ICMP method", only)
 	}
 	return nil, lastErr
+}
+
+// listenICMP opens an ICMP socket as icmp.ListenPacket does, but keeps the
+// net.PacketConn, whose descriptor the flood path (echoIO) uses.
+func listenICMP(method, network, laddr string, v6 bool) (net.PacketConn, error) {
+	if method == MethodRaw {
+		return net.ListenPacket(network, laddr)
+	}
+	family, proto := unix.AF_INET, unix.IPPROTO_ICMP
+	var sa unix.Sockaddr = &unix.SockaddrInet4{}
+	if v6 {
+		family, proto, sa = unix.AF_INET6, unix.IPPROTO_ICMPV6, &unix.SockaddrInet6{}
+	}
+	s, err := unix.Socket(family, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, proto)
+	if err != nil {
+		return nil, os.NewSyscallError("socket", err)
+	}
+	if err := unix.Bind(s, sa); err != nil {
+		unix.Close(s)
+		return nil, os.NewSyscallError("bind", err)
+	}
+	f := os.NewFile(uintptr(s), "icmp datagram socket")
+	defer f.Close()
+	return net.FilePacketConn(f)
 }
 
 // dropOwnRequests keeps the echo requests a raw socket sees (every ping's,

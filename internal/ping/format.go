@@ -146,15 +146,34 @@ func (r *Result) Summary() string {
 // Header is the first line ("PING host (addr) 56(84) bytes of data.").
 func (r *Result) Header() string { return r.header }
 
-// String is the whole transcript as iputils prints it.
+// String is the whole transcript as iputils prints it. A flood's is what
+// ping -f leaves on the screen: the header, a line with a dot for each
+// echo without an answer (an E for an error), and the summary.
 func (r *Result) String() string {
 	var b strings.Builder
 	b.WriteString(r.header + "\n")
+	if r.Flood {
+		b.WriteString(r.floodMarks() + "\n" + r.Summary())
+		return b.String()
+	}
 	for _, rep := range r.Replies {
 		b.WriteString(r.Line(rep) + "\n")
 	}
 	b.WriteString("\n" + r.Summary())
 	return b.String()
+}
+
+// floodMarks is what remains of ping -f's dots: one per echo that got no
+// answer, an E for each error.
+func (r *Result) floodMarks() string {
+	var errs int
+	for _, rep := range r.Replies {
+		if rep.Error != "" && !rep.Dup {
+			errs++
+		}
+	}
+	lost := max(r.Transmitted-r.Received-errs, 0)
+	return strings.Repeat(".", lost) + strings.Repeat("E", errs)
 }
 
 func errnoText(err error) string {

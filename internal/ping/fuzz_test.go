@@ -1,6 +1,7 @@
 package ping
 
 import (
+	"encoding/binary"
 	"net/netip"
 	"testing"
 	"time"
@@ -37,5 +38,33 @@ func FuzzMatch(f *testing.F) {
 				ic.traceMatch(pkt, dst, tm)
 			}
 		}
+	})
+}
+
+// FuzzEchoParse feeds arbitrary datagrams and control messages to the
+// flood path's reader: never a panic; a raw IPv4 packet's TTL and message
+// come from its own header.
+func FuzzEchoParse(f *testing.F) {
+	ip := []byte{0x45, 0, 0, 28, 0, 0, 0, 0, 64, 1, 0, 0, 127, 0, 0, 1, 127, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 1}
+	cmsg := make([]byte, 24)
+	binary.NativeEndian.PutUint64(cmsg, 20)
+	binary.NativeEndian.PutUint32(cmsg[8:], 0)  // IPPROTO_IP
+	binary.NativeEndian.PutUint32(cmsg[12:], 2) // IP_TTL
+	binary.NativeEndian.PutUint32(cmsg[16:], 61)
+	f.Add(ip, cmsg)
+	f.Add([]byte{0x4f, 0}, []byte{255, 255, 255, 255, 255, 255, 255, 255})
+	f.Add([]byte{}, []byte{})
+	f.Fuzz(func(t *testing.T, pkt, oob []byte) {
+		for _, rawV4 := range []bool{true, false} {
+			e := &echoIO{ic: &icmpConn{}, rawV4: rawV4, rbuf: make([]byte, len(pkt)+1)}
+			copy(e.rbuf, pkt)
+			n := copy(e.oob[:], oob)
+			e.hdr.Controllen = uint64(n)
+			p, err := e.parse(len(pkt))
+			if err == nil && rawV4 && (p.ttl != int(pkt[8]) || len(p.msg) > len(pkt)-20) {
+				t.Fatalf("ttl %d msg %d bytes from a %d-byte packet", p.ttl, len(p.msg), len(pkt))
+			}
+		}
+		_ = cmsgTTL(oob)
 	})
 }

@@ -49,6 +49,32 @@ func shape(s string) string {
 	return strings.TrimSpace(s)
 }
 
+// screen is what a terminal shows of text written with backspaces, as
+// ping -f writes its marks: each line's characters overwritten in place,
+// trailing blanks dropped.
+func screen(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		var row []byte
+		at := 0
+		for j := 0; j < len(l); j++ {
+			switch c := l[j]; c {
+			case '\b':
+				at = max(at-1, 0)
+			default:
+				if at < len(row) {
+					row[at] = c
+				} else {
+					row = append(row, c)
+				}
+				at++
+			}
+		}
+		lines[i] = strings.TrimRight(string(row), " ")
+	}
+	return strings.Join(lines, "\n")
+}
+
 func iputils(t *testing.T, args ...string) string {
 	t.Helper()
 	out, _ := exec.Command("ping", args...).CombinedOutput() // exits 1 on loss: the text is what counts
@@ -91,14 +117,18 @@ func TestPingMatchesIputils(t *testing.T) {
 		// TTL exceeded at the router.
 		{"10.2.0.1", Options{Count: 2, Interval: 200 * time.Millisecond, TTL: 1}, []string{"-c", "2", "-i", "0.2", "-t", "1"}},
 		{"fd02::1", Options{Count: 2, Interval: 200 * time.Millisecond, TTL: 1}, []string{"-c", "2", "-i", "0.2", "-t", "1"}},
+		// Floods print marks, not lines: nothing is left on the screen for
+		// echoes answered (a dot for each lost one, an E for each error).
+		{"127.0.0.1", Options{Count: 500}, []string{"-f", "-c", "500"}},
+		{"::1", Options{Count: 50}, []string{"-f", "-c", "50"}},
 	}
 	for _, c := range cases {
 		r := ours(t, c.host, c.o)
-		want := shape(iputils(t, append(c.args, c.host)...))
+		want := shape(screen(iputils(t, append(c.args, c.host)...)))
 		if got := shape(r.String()); got != want {
 			t.Errorf("ping %v %s:\n--- socklab\n%s\n--- iputils\n%s", c.args, c.host, got, want)
 		}
-		if c.host == "10.8.0.4" && !strings.Contains(r.String(), "From 10.8.0.4 icmp_seq=1 Destination Port Unreachable") ||
+		if c.host == "10.8.0.4" && !r.Flood && !strings.Contains(r.String(), "From 10.8.0.4 icmp_seq=1 Destination Port Unreachable") ||
 			c.o.TTL == 1 && c.host == "10.2.0.1" && !strings.Contains(r.String(), "From 10.1.0.254 icmp_seq=1 Time to live exceeded") ||
 			c.o.TTL == 1 && c.host == "fd02::1" && !strings.Contains(r.String(), "From fd01::fe icmp_seq=1 Time exceeded: Hop limit") {
 			t.Errorf("ping %s: the ICMP error is missing:\n%s", c.host, r)
@@ -185,5 +215,21 @@ func TestPingFallbackUnprivileged(t *testing.T) {
 	for _, c := range []struct{ rng, method string }{{"1 0", MethodTCP}, {"0 2147483647", MethodDgram}} {
 		lab.Sh(ns, "sysctl -qw net.ipv4.ping_group_range='"+c.rng+"'")
 		lab.RunTestBinary(ns, bin, wrap, "SOCKLAB_WANT_METHOD="+c.method, "HOME=/")
+	}
+}
+
+// TestFloodMarks: a live flood sends ping -f's marks, a dot per echo and
+// an erasing backspace per reply, and no reply lines.
+func TestFloodMarks(t *testing.T) {
+	if os.Getuid() != 0 {
+		nstest.SkipOrFail(t, "needs root for a raw ICMP socket")
+	}
+	var lines, marks []string
+	r := ours(t, "127.0.0.1", Options{Count: 20, OnLine: func(l string) { lines = append(lines, l) }, OnMark: func(m string) { marks = append(marks, m) }})
+	if r.Received != 20 || len(lines) != 1 || !strings.HasPrefix(lines[0], "PING 127.0.0.1") {
+		t.Fatalf("received %d, lines %q", r.Received, lines)
+	}
+	if got := screen(strings.Join(marks, "")); got != "" || len(marks) != 40 {
+		t.Errorf("marks %q leave %q on the screen", marks, got)
 	}
 }

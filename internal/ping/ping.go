@@ -23,8 +23,11 @@ type Options struct {
 	Method   string        // "", MethodRaw, MethodDgram or MethodTCP
 	Port     int           // TCP probes: the port (default 80)
 	// OnLine, when set, receives each output line as it happens (the
-	// header, each reply or error), not the summary.
+	// header, each reply or error), not the summary. A flood (Interval 0)
+	// has no reply lines: it sends OnLine the header, then OnMark what
+	// ping -f prints, "." per echo sent and "\b \b" per reply.
 	OnLine func(string)
+	OnMark func(string)
 }
 
 // Reply is one answer to an echo request, or an ICMP error about one.
@@ -55,6 +58,7 @@ type Result struct {
 	Elapsed     time.Duration
 	Replies     []Reply
 	Interrupted bool // stopped by the context (Ctrl-C)
+	Flood       bool // Interval 0: printed as ping -f prints, marks instead of reply lines
 
 	timing              bool  // payload large enough for times (iputils needs 16 bytes)
 	tsum, tsum2         int64 // µs, µs²: iputils' sums, duplicates included
@@ -151,7 +155,7 @@ func Ping(ctx context.Context, host string, addr netip.Addr, o Options) (*Result
 	if err := o.check(); err != nil {
 		return nil, err
 	}
-	r := &Result{Host: host, Addr: addr, Size: o.Size, timing: o.Size >= 16, tmin: -1}
+	r := &Result{Host: host, Addr: addr, Size: o.Size, timing: o.Size >= 16, tmin: -1, Flood: o.Interval == 0}
 	_, err := netip.ParseAddr(host)
 	r.numericHost = err == nil
 	r.isIPv6 = addr.Is6()
@@ -166,7 +170,10 @@ func Ping(ctx context.Context, host string, addr netip.Addr, o Options) (*Result
 				}
 			}
 			r.Method = ic.method
-			prober = newICMPProber(ic, addr, o.Size)
+			if prober, err = newICMPProber(ic, addr, o.Size); err != nil {
+				ic.close()
+				return nil, err
+			}
 		} else if o.Method != "" {
 			return nil, fmt.Errorf("cannot open a %s ICMP socket: %w", o.Method, unwrapSyscall(err))
 		}

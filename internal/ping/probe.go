@@ -49,37 +49,29 @@ type prober interface {
 type icmpProber struct {
 	ic          *icmpConn
 	addr        netip.Addr
-	size        int
-	payload     []byte
-	rbuf        []byte
+	io          *echoIO
 	interrupted atomic.Bool
 }
 
-func newICMPProber(ic *icmpConn, addr netip.Addr, size int) *icmpProber {
-	p := &icmpProber{ic: ic, addr: addr, size: size, payload: make([]byte, size), rbuf: make([]byte, 65536+64)}
-	for i := range p.payload {
-		p.payload[i] = byte(i)
+func newICMPProber(ic *icmpConn, addr netip.Addr, size int) (*icmpProber, error) {
+	payload := make([]byte, size)
+	for i := range payload {
+		payload[i] = byte(i)
 	}
-	return p
+	io, err := newEchoIO(ic, addr, ic.id, payload)
+	if err != nil {
+		return nil, err
+	}
+	return &icmpProber{ic: ic, addr: addr, io: io}, nil
 }
 
-func (p *icmpProber) send(seq int) error {
-	m := icmp.Message{Type: p.ic.echoRequest(), Body: &icmp.Echo{ID: p.ic.id & 0xffff, Seq: seq & 0xffff, Data: p.payload}}
-	b, err := m.Marshal(nil)
-	if err != nil {
-		return err
-	}
-	return p.ic.send(b, p.addr)
-}
+func (p *icmpProber) send(seq int) error { return p.io.send(seq) }
 
 func (p *icmpProber) next(until time.Time) (event, bool) {
 	for !p.interrupted.Load() {
-		if err := p.ic.setReadDeadline(until); err != nil {
-			return event{}, false
-		}
-		pkt, err := p.ic.read(p.rbuf)
+		pkt, err := p.io.recv(until)
 		if err != nil {
-			if errors.Is(err, os.ErrDeadlineExceeded) || errors.Is(err, net.ErrClosed) {
+			if errors.Is(err, os.ErrDeadlineExceeded) || errors.Is(err, net.ErrClosed) || errors.Is(err, unix.EBADF) {
 				return event{}, false
 			}
 			continue

@@ -43,6 +43,9 @@ func run(ctx context.Context, r *Result, p prober, o Options) {
 			sentAt = append(sentAt, now)
 			answered = append(answered, false)
 			r.Transmitted++
+			if r.Flood && o.OnMark != nil {
+				o.OnMark(".")
+			}
 			if err := p.send(seq); err != nil {
 				r.Errors++
 				r.add(Reply{Seq: seq, Error: errnoText(err), sendErr: true}, o)
@@ -133,7 +136,19 @@ func (r *Result) record(ev event, seq int, sent time.Time, answered *bool, o Opt
 
 func (r *Result) add(rep Reply, o Options) {
 	r.Replies = append(r.Replies, rep)
-	if o.OnLine != nil {
+	switch {
+	case r.Flood && o.OnMark != nil:
+		o.OnMark(floodMark(rep))
+	case !r.Flood && o.OnLine != nil:
 		o.OnLine(r.Line(rep))
 	}
+}
+
+// floodMark is what ping -f prints for an answer: a reply erases the dot
+// its echo printed; an error leaves an E in its place.
+func floodMark(rep Reply) string {
+	if rep.Error != "" {
+		return "\bE"
+	}
+	return "\b \b"
 }

@@ -31,12 +31,10 @@ func luaConnections(L *lua.LState) int {
 	// allocations (gopher-lua keeps a key list beside each table's map),
 	// which with 10,000 sockets was most of net.connections' time.
 	t := L.CreateTable(len(list), 0)
-	meta := L.GetTypeMetatable(connType)
+	uds := runtime.NewUserDatas(L, connType, len(list))
 	for i := range list {
-		ud := L.NewUserData()
-		ud.Value = &list[i]
-		ud.Metatable = meta
-		t.Append(ud)
+		uds[i].Value = &list[i]
+		t.Append(&uds[i])
 	}
 	L.SetMetatable(t, L.GetTypeMetatable(connListType))
 	L.Push(t)

@@ -54,6 +54,7 @@ func init() {
 					"Each hop is {ttl, probes = {{addr, time (ms)} or {timeout = true}, …}, addr (the first that answered)}; the result has host, addr, method, reached. " +
 					"Options: method (\"udp\" default, \"icmp\" or \"tcp\"), max_ttl (default 30), first_ttl (1), queries (3 per hop), wait (seconds per probe, default 5), port (UDP: 33434 and up; TCP: 80), family (4 or 6)."},
 		},
+		Types: []*runtime.Type{replyType},
 		Values: func(L *lua.LState, _ *lua.LTable) {
 			for _, t := range []struct {
 				name string
@@ -212,6 +213,7 @@ func luaPing(L *lua.LState) int {
 	out := runtime.Of(L).Stdout()
 	if o.live {
 		o.OnLine = func(line string) { fmt.Fprintln(out, line) }
+		o.OnMark = func(mark string) { fmt.Fprint(out, mark) }
 	}
 	var r *engine.Result
 	err := runtime.Block(L, func(ctx context.Context) error {
@@ -262,27 +264,7 @@ func resultTable(L *lua.LState, r *engine.Result) *lua.LTable {
 		t.RawSetString("max", ms(mx))
 		t.RawSetString("mdev", ms(mdev))
 	}
-	replies := L.CreateTable(len(r.Replies), 0)
-	for _, rep := range r.Replies {
-		e := L.CreateTable(0, 9)
-		e.RawSetString("seq", lua.LNumber(rep.Seq))
-		if rep.From.IsValid() {
-			e.RawSetString("from", lua.LString(rep.From.String()))
-		}
-		e.RawSetString("bytes", lua.LNumber(rep.Bytes))
-		if rep.TTL > 0 {
-			e.RawSetString("ttl", lua.LNumber(rep.TTL))
-		}
-		if rep.Error != "" {
-			e.RawSetString("error", lua.LString(rep.Error))
-		} else {
-			e.RawSetString("time", ms(rep.RTT))
-		}
-		e.RawSetString("dup", lua.LBool(rep.Dup))
-		e.RawSetString("line", lua.LString(r.Line(rep)))
-		replies.Append(e)
-	}
-	t.RawSetString("replies", replies)
+	lazyReplies(L, t, r)
 	return t
 }
 
