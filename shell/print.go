@@ -52,15 +52,21 @@ func (p *printer) value(v lua.LValue, depth int) string {
 	case lua.LString:
 		return quote(string(x))
 	case *lua.LTable:
-		if s, ok := p.tostringMeta(x); ok {
+		if s, ok := p.metaString(x, "__repr"); ok {
+			return s
+		}
+		if s, ok := p.metaString(x, "__tostring"); ok {
 			return s
 		}
 		return p.table(x, depth)
 	case *lua.LUserData:
+		if s, ok := p.metaString(x, "__repr"); ok {
+			return s
+		}
 		if t := p.rt.TypeOf(x); t != nil && t.Tostring != nil {
 			return t.Tostring(x)
 		}
-		if s, ok := p.tostringMeta(x); ok {
+		if s, ok := p.metaString(x, "__tostring"); ok {
 			return s
 		}
 		return x.String()
@@ -175,13 +181,14 @@ func tableKeys(t *lua.LTable) sortedKeys {
 	return ks
 }
 
-// tostringMeta calls v's __tostring metamethod, if it has one, as a short
-// task of the session (runtime.CallLocked) with a time limit: a metamethod
+// metaString calls v's metamethod event (__repr: the form the REPL shows,
+// as Python's repr, a Lua constructor for socket's addresses; __tostring:
+// print's form), if it has one, as a short task of the session (runtime.CallLocked) with a time limit: a metamethod
 // that loops or blocks is interrupted after metaTimeout, or by Ctrl-C
 // (p.ctx), and must not hang the REPL. It reports false when there is none
 // or it fails.
-func (p *printer) tostringMeta(v lua.LValue) (string, bool) {
-	fn, ok := p.L.GetMetaField(v, "__tostring").(*lua.LFunction)
+func (p *printer) metaString(v lua.LValue, event string) (string, bool) {
+	fn, ok := p.L.GetMetaField(v, event).(*lua.LFunction)
 	if !ok {
 		return "", false
 	}

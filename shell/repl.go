@@ -236,6 +236,11 @@ func (s *session) eval(proto *lua.FunctionProto, sigc chan os.Signal, out, errOu
 		s.rt.Do(func(L *lua.LState) {
 			L.SetGlobal("_", results[0]) // the last result, as in Python's REPL
 			text = formatResults(ctx, s.rt, L, results)
+			if len(results) == 1 {
+				if name := constantName(s.rt, L, s.entrySrc, results[0]); name != "" {
+					text += " (" + name + ")"
+				}
+			}
 		})
 		fmt.Fprintln(out, s.colour.paint(s.colour.value, text))
 	}

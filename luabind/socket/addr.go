@@ -24,8 +24,9 @@ const (
 
 // Addresses on the Lua side: a table {host, port} (IPv6: {host, port,
 // flowinfo, scope_id}, as Python's tuples) whose metatable gives .host and
-// .port and prints as 127.0.0.1:5000 or [::1]:5000; a Unix socket's address
-// is its path string (abstract names start with "\0").
+// .port, prints (tostring) as 127.0.0.1:5000 or [::1]:5000 and shows at the
+// prompt as {"127.0.0.1", 5000} (repr.go); a Unix socket's address is its
+// path string (abstract names start with "\0").
 
 const addrMeta = "socket.address"
 
@@ -50,6 +51,10 @@ func installAddrMeta(L *lua.LState) {
 	L.SetField(mt, "__tostring", L.NewFunction(func(L *lua.LState) int {
 		t := L.CheckTable(1)
 		L.Push(lua.LString(hostPort(lua.LVAsString(t.RawGetInt(1)), int(lua.LVAsNumber(t.RawGetInt(2))))))
+		return 1
+	}))
+	L.SetField(mt, "__repr", L.NewFunction(func(L *lua.LState) int { // repr.go
+		L.Push(lua.LString(addrRepr(L.CheckTable(1))))
 		return 1
 	}))
 	L.SetField(mt, "__eq", L.NewFunction(func(L *lua.LState) int {

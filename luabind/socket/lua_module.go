@@ -237,19 +237,7 @@ func luaGetAddrInfo(L *lua.LState) int {
 	}
 	out := L.CreateTable(len(infos), 0)
 	for _, ai := range infos {
-		e := L.CreateTable(5, 5)
-		var addr lua.LValue
-		if ai.Family == afInet6 {
-			addr = newAddr(L, ai.Addr.WithZone("").String()+zoneSuffix(ai.Addr), ai.Port, 0, 0)
-		} else {
-			addr = newAddr(L, ai.Addr.String(), ai.Port)
-		}
-		vals := []lua.LValue{lua.LNumber(ai.Family), lua.LNumber(ai.Type), lua.LNumber(ai.Proto), lua.LString(ai.Canonname), addr}
-		for i, k := range []string{"family", "type", "proto", "canonname", "addr"} {
-			e.RawSetInt(i+1, vals[i])
-			e.RawSetString(k, vals[i])
-		}
-		out.Append(e)
+		out.Append(newAddrInfo(L, ai))
 	}
 	L.Push(out)
 	return 1
