@@ -11,7 +11,7 @@ import (
 // golden files hold instead.
 var (
 	hexAddr  = regexp.MustCompile(`0x[0-9a-fA-F]+`)
-	port     = regexp.MustCompile(`(:|\bport |", )(\d{4,5})\b`) // 127.0.0.1:N, {"127.0.0.1", N}
+	port     = regexp.MustCompile(`(:|\bport |\{"[^"]*", )(\d{4,5})\b`) // 127.0.0.1:N, {"127.0.0.1", N}
 	duration = regexp.MustCompile(`\b\d+(\.\d+)?\s?(ns|µs|us|ms|s)\b`)
 	// The machine's name, where a script says it prints it, and its address.
 	hostName = regexp.MustCompile(`\b(Host Name = |host name )` + regexp.QuoteMeta(thisHost()) + `\b`)
