@@ -74,6 +74,9 @@ func (s *session) repl(banner bool) int {
 		in = &plainReader{r: bufio.NewReader(s.stdin)}
 	}
 	defer in.close()
+	if isTerminal(s.stdin) && isTerminal(s.stdout) {
+		s.rt.SetPager(s.pageHelp) // long help a screenful at a time (pager.go)
+	}
 	if banner && isTerminal(s.stdin) {
 		fmt.Fprintf(editOut, bannerFormat, Version)
 	}
@@ -107,6 +110,7 @@ func (s *session) repl(banner bool) int {
 		// would redraw a prompt after each write if its reader has not yet
 		// noticed that the line was entered.
 		s.rt.SetOutput(s.stdout, s.stderr)
+		s.rt.SetHelpWidth(helpWidth(s.stdout)) // the window may have been resized
 		s.eval(proto, sigc, s.stdout, s.stderr)
 		s.rt.SetOutput(out, errOut)
 	}

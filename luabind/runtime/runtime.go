@@ -31,6 +31,9 @@ type Runtime struct {
 	stderr io.Writer
 	tty    atomic.Bool // stderr is a terminal: progress bars may be drawn
 
+	helpWidth atomic.Int32          // columns help wraps to; 0: the default (pager.go)
+	pager     atomic.Pointer[Pager] // how a REPL line's help is shown; nil: written out
+
 	root    *Task // owns what scripts and the session keep; ends at Close
 	rootCtx context.Context
 	stop    context.CancelFunc
