@@ -1,6 +1,7 @@
 package socket
 
 import (
+	"context"
 	"fmt"
 	"net"
 	"os"
@@ -124,4 +125,40 @@ false	services.lua:40: bad argument #2 to 'bind' (port number or service name ex
 	if got != want {
 		t.Errorf("got:\n%s\nwant:\n%s", got, want)
 	}
+}
+
+// FuzzPortArgument feeds any string (and its number, if it is one) as a
+// port to getaddrinfo and to bind of a UDP socket on loopback (no packet is
+// sent): each answers with a port, nil and a message, or a Lua error,
+// never a Go panic.
+func FuzzPortArgument(f *testing.F) {
+	for _, seed := range []string{"80", "http", "", "70000", "-1", "nope", "\x00", "1e3", " 80", "0x50", "65535", "domain", "nan", "-0"} {
+		f.Add(seed)
+	}
+	rt := runtime.New()
+	defer rt.Close()
+	proto, err := rt.Compile(`
+local p = ...
+local out = {}
+for _, port in ipairs({p, tonumber(p) or p}) do
+  local ok, r, msg = pcall(socket.getaddrinfo, "127.0.0.1", port, socket.AF_INET, socket.SOCK_DGRAM)
+  out[#out+1] = tostring(ok) .. " " .. tostring(type(r) == "table" and r[1].addr.port or msg or r)
+  local u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+  ok, r, msg = pcall(u.bind, u, "127.0.0.1", port)
+  out[#out+1] = tostring(ok) .. " " .. tostring(msg or r)
+  u:close()
+end
+return table.concat(out, "\n")`, "fuzz")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, port string) {
+		res, err := rt.Exec(context.Background(), proto, "fuzz", lua.LString(port))
+		if err != nil {
+			t.Fatalf("port %q: %v", port, err)
+		}
+		if text := res[0].String(); strings.Contains(text, "internal error") {
+			t.Fatalf("port %q: %s", port, text)
+		}
+	})
 }
