@@ -1,8 +1,6 @@
 package socket
 
 import (
-	"fmt"
-
 	lua "github.com/yuin/gopher-lua"
 	"golang.org/x/sys/unix"
 
@@ -52,31 +50,8 @@ func moduleValues(L *lua.LState, mod *lua.LTable) {
 	}
 	L.SetField(mod, "has_ipv6", lua.LTrue)
 	installAddrMeta(L)
+	installAddrInfoMeta(L)
 	installState(L)
-}
-
-func familyName(f int) string {
-	switch f {
-	case unix.AF_INET:
-		return "AF_INET"
-	case unix.AF_INET6:
-		return "AF_INET6"
-	case unix.AF_UNIX:
-		return "AF_UNIX"
-	}
-	return fmt.Sprint(f)
-}
-
-func typeNameOf(t int) string {
-	switch t {
-	case unix.SOCK_STREAM:
-		return "SOCK_STREAM"
-	case unix.SOCK_DGRAM:
-		return "SOCK_DGRAM"
-	case unix.SOCK_RAW:
-		return "SOCK_RAW"
-	}
-	return fmt.Sprint(t)
 }
 
 var moduleFuncs = []runtime.Function{
@@ -148,4 +123,5 @@ var socketType = &runtime.Type{
 		return nil
 	},
 	Tostring: func(ud *lua.LUserData) string { return repr(ud.Value.(*sock.Socket)) },
+	Names:    valueNames,
 }
