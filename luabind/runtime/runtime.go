@@ -46,7 +46,8 @@ type Runtime struct {
 	modules []*Module                    // loaded modules, in registration order
 	types   map[*lua.LTable]*Type        // metatable → type, for completion and help
 
-	threadPool []*lua.LState // idle threads for pcall, guarded by the lock
+	threadPool  []*lua.LState               // idle threads for pcall, guarded by the lock
+	pcallCaller map[*lua.LState]*lua.LState // a running pcall's thread → the thread that called pcall; the lock guards it
 
 	exitHook func(code int) // os.exit; set by the shell
 }
@@ -91,6 +92,8 @@ func New() *Runtime {
 		tasks:   map[int]*Task{},
 		docs:    map[*lua.LFunction]*Function{},
 		types:   map[*lua.LTable]*Type{},
+
+		pcallCaller: map[*lua.LState]*lua.LState{},
 	}
 	rt.root = &Task{rt: rt, id: 0, name: "main", ctx: ctx, cancel: stop, done: make(chan struct{})}
 	byGlobal.Store(L.G, rt)
