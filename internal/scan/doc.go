@@ -56,8 +56,12 @@
 //
 // With several targets, host discovery comes first (unless
 // Options.SkipDiscovery, nmap's -Pn): a connect to ports 80 and 443 of
-// each; a host that answers neither (RST or SYN-ACK) is reported down and
-// not port-scanned. Hosts are interleaved, so one slow host does not hold
+// each and, when the process may open an ICMP socket (raw as root, or
+// datagram where net.ipv4.ping_group_range allows it), one ICMP echo
+// request, sent by socklab/internal/ping. A host that answers none (RST,
+// SYN-ACK or echo reply) is reported down and not port-scanned: a /24
+// with three hosts up reports three hosts' ports, not 253 hosts of
+// filtered ports. Hosts are interleaved, so one slow host does not hold
 // the others up.
 //
 // # One cancellation story

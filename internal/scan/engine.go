@@ -100,6 +100,7 @@ type Options struct {
 	ops    *sysOps       // tests: injected syscalls (nil = real ones)
 	mode   probeMode     // tests and benchmarks: connect strategy
 	giveUp time.Duration // tests: how long a resource shortage may last (0 = resourceGiveUp)
+	noICMP bool          // tests: host discovery by connect probes only
 }
 
 // HostState says whether a host answered.

@@ -214,6 +214,19 @@ func (w *waiter) finish(_ error, timedOut bool) {
 // connState says how a connect under way stands: nil when connected, its
 // error, or errTimeout while the handshake still runs.
 func connState(ops *sysOps, fd int) error {
+	if ops.tcpState != nil {
+		// One syscall says "still connecting" (the common case: a
+		// silent port at its deadline) or "connected"; only a socket
+		// that ended needs SO_ERROR to say how.
+		switch st, err := ops.tcpState(fd); {
+		case err != nil:
+			return err
+		case st == unix.BPF_TCP_SYN_SENT:
+			return errTimeout
+		case st != unix.BPF_TCP_CLOSE:
+			return nil
+		}
+	}
 	soerr, err := ops.getsockerr(fd)
 	if err != nil {
 		return err
