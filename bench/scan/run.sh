@@ -195,7 +195,7 @@ inns() {
 	nsenter -t "$pid" -n "$@"
 }
 # once_sets NAME TRUTH PORTS CMD...: runs CMD once; its output (lines "IP
-# STATE RANGES" or nmap -oG) must give every port of every host up the
+# STATE RANGES" or nmap -oX) must give every port of every host up the
 # state TRUTH (a file of such lines) gives it.
 once_sets() {
 	local name=$1 truth=$2 ports=$3
@@ -211,7 +211,7 @@ once_sets() {
 	TIMES[$name]+="$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.3f", b-a}') "
 	got=$("$PY" bench/scan/sets.py "$ports" <"$BIN/$name.out")
 	if [[ $got != "$("$PY" bench/scan/sets.py "$ports" <"$truth")" ]]; then
-		EXACT[$name]="NO: $(diff <("$PY" bench/scan/sets.py "$ports" <"$truth") <(echo "$got") | grep -m3 '^[<>]' | paste -sd' ')"
+		EXACT[$name]="NO: $(diff <("$PY" bench/scan/sets.py "$ports" <"$truth") <(echo "$got") | grep -m3 '^[<>]' | paste -sd' ' || true)"
 	fi
 }
 # table BASE NAME...: one line per scanner, with its speed-up over BASE.
@@ -253,8 +253,8 @@ if has_case firewalled && command -v nmap >/dev/null && command -v iptables >/de
 	LABEL[fw_nmap4]="nmap -sT -p- -T4 -n -Pn"
 	for _ in $(seq "$XRUNS"); do
 		once_sets fw_socklab "$BIN/fw.truth" 1-65535 "$BIN/socklab" bench/scan/states.lua 10.77.0.2 1-65535
-		once_sets fw_nmap5 "$BIN/fw.truth" 1-65535 nmap -sT -p- -T5 -n -Pn 10.77.0.2 -oG -
-		once_sets fw_nmap4 "$BIN/fw.truth" 1-65535 nmap -sT -p- -T4 -n -Pn 10.77.0.2 -oG -
+		once_sets fw_nmap5 "$BIN/fw.truth" 1-65535 nmap -sT -p- -T5 -n -Pn 10.77.0.2 -oX -
+		once_sets fw_nmap4 "$BIN/fw.truth" 1-65535 nmap -sT -p- -T4 -n -Pn 10.77.0.2 -oX -
 	done
 	table fw_nmap5 fw_socklab fw_nmap5 fw_nmap4
 	echo "target: socklab >= 3x nmap -T5: $(ratio fw_socklab fw_nmap5); vs nmap -T4: $(ratio fw_socklab fw_nmap4)"
@@ -289,7 +289,7 @@ if has_case lan && command -v nmap >/dev/null && command -v iptables >/dev/null;
 	LABEL[lan_nmap4]="nmap -sT -T4 -n 10.78.0.0/24"
 	for _ in $(seq "$XRUNS"); do
 		once_sets lan_socklab "$BIN/lan.truth" "$TOP" "$BIN/socklab" bench/scan/states.lua 10.78.0.0/24 top1000
-		once_sets lan_nmap4 "$BIN/lan.truth" "$TOP" nmap -sT -T4 -n 10.78.0.0/24 -oG -
+		once_sets lan_nmap4 "$BIN/lan.truth" "$TOP" nmap -sT -T4 -n 10.78.0.0/24 -oX -
 	done
 	table lan_nmap4 lan_socklab lan_nmap4
 	NTOP=$(nmap -v -sT -T5 --top-ports 1000 -n -Pn 127.0.0.1 -oG - 2>/dev/null | sed -n 's/^# Ports scanned: TCP(1000;\([^)]*\)).*/\1/p')

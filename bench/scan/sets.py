@@ -3,14 +3,14 @@
 usage: sets.py PORTS < lines
 
 PORTS is the scanned port list ("1-65535", "1,3-4,…"). Each input line is
-either "IP STATE RANGES" (RANGES may be "rest": every scanned port of IP
-not named on another line) or a line of nmap's grepable output (-oG -),
-whose collapsed "Ignored State" ports are the rest. Output: one line
+"IP STATE RANGES" (RANGES may be "rest": every scanned port of IP not
+named on another line), or the input is nmap's XML output (-oX -), whose
+collapsed ports ("Not shown") are listed in its extrareasons elements. Output: one line
 "IP STATE RANGES" per host and state, sorted, ports merged into ranges.
 """
 import ipaddress
-import re
 import sys
+import xml.etree.ElementTree as ET
 
 
 def expand(spec):
@@ -33,20 +33,27 @@ def ranges(ports):
     return ",".join(out)
 
 
+def from_xml(text, states):
+    for host in ET.fromstring(text).iter("host"):
+        if host.find("status").get("state") != "up":
+            continue
+        ip = host.find("address").get("addr")
+        st = states.setdefault(ip, {})
+        for port in host.iter("port"):
+            st.setdefault(port.find("state").get("state"), set()).add(int(port.get("portid")))
+        for extra in host.iter("extraports"):
+            for why in extra.iter("extrareasons"):
+                st.setdefault(extra.get("state"), set()).update(expand(why.get("ports", "")))
+
+
 def main():
     scanned = expand(sys.argv[1])
     states, rest = {}, {}
-    for line in sys.stdin:
-        line = line.rstrip("\n")
-        m = re.match(r"Host: (\S+) .*\tPorts: ([^\t]*)(?:\tIgnored State: (\S+))?", line)
-        if m:
-            ip, ports, ignored = m.groups()
-            for item in filter(None, ports.split(",")):
-                f = item.strip().split("/")
-                states.setdefault(ip, {}).setdefault(f[1], set()).add(int(f[0]))
-            if ignored:
-                rest[ip] = ignored
-            continue
+    text = sys.stdin.read()
+    if text.startswith("<?xml"):
+        from_xml(text, states)
+        text = ""
+    for line in text.splitlines():
         f = line.split()
         if len(f) != 3 or line.startswith("#"):
             continue
