@@ -45,7 +45,11 @@
 // times the fastest answer, so a few answers delayed by a busy machine do
 // not set the timeout of every silent port); retransmission of silent
 // probes up to one more try than the highest try that was ever answered
-// (nmap's rule, at least one retry, at most MaxRetries); and a congestion
+// (nmap's rule, at least one retry, at most MaxRetries), sent at once
+// only while the host has shown drops or as a loss probe (its first 256
+// silent ports, then one in 8), so a firewalled host that answers every
+// probe it answers at the first try costs one probe per filtered port,
+// not nmap's two; and a congestion
 // window that halves (at most once per timeout) when a retransmission is
 // answered, i.e. when the host or the path drops, and grows by one per
 // answer. Silent ports are called filtered only when the scan settles: a

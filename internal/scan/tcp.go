@@ -124,9 +124,9 @@ func (e *engine) answered(j job, h *hostTiming, res Result, st State, reason str
 }
 
 // silent handles a probe that got no answer in time: another try later if
-// the host allows one, else filtered for now (see settle).
+// the host allows one (see retryNow), else filtered for now (see settle).
 func (e *engine) silent(j job, h *hostTiming, res Result) {
-	if j.try+1 < e.allowedTries(h) {
+	if j.try+1 < e.allowedTries(h) && (j.try > 0 || e.retryNow(h, j)) {
 		e.requeue(job{idx: j.idx, try: j.try + 1})
 		return
 	}
