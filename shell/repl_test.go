@@ -56,6 +56,7 @@ type terminalOptions struct {
 	stdout     io.Writer // nil: the terminal
 	rows, cols uint16    // the window's size
 	env        []string  // added to the environment (PAGER=…)
+	wrap       []string  // a command that runs socklab as its last arguments (unshare …)
 	prompt     bool      // wait for the first prompt
 }
 
@@ -63,7 +64,8 @@ type terminalOptions struct {
 func startTerminal(t *testing.T, o terminalOptions, args ...string) *terminal {
 	t.Helper()
 	tm := &terminal{t: t, state: t.TempDir(), done: make(chan struct{})}
-	tm.cmd = exec.Command(socklab(t), args...)
+	argv := append(append(append([]string{}, o.wrap...), socklab(t)), args...)
+	tm.cmd = exec.Command(argv[0], argv[1:]...)
 	tm.cmd.Stdout = o.stdout
 	tm.cmd.Env = append(append(os.Environ(), "NO_COLOR=1", raceEnv, "TERM=xterm", "XDG_STATE_HOME="+tm.state), o.env...)
 	f, err := pty.StartWithSize(tm.cmd, &pty.Winsize{Rows: o.rows, Cols: o.cols})
