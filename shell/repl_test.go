@@ -58,7 +58,9 @@ func startREPLTo(t *testing.T, w io.Writer, args ...string) *terminal {
 	}
 	tm.pty = f
 	go func() {
+		const dsr = "\x1b[6n"
 		buf := make([]byte, 4096)
+		tail := "" // the end of the last read: a query may be split between reads
 		for {
 			n, err := f.Read(buf)
 			tm.mu.Lock()
@@ -68,10 +70,14 @@ func startREPLTo(t *testing.T, w io.Writer, args ...string) *terminal {
 				return
 			}
 			// readline asks where the cursor is (DSR, ESC[6n) before each
-			// prompt and waits for the answer, as a terminal gives it.
-			for range strings.Count(string(buf[:n]), "\x1b[6n") {
+			// prompt and waits for the answer, as a terminal gives it; a
+			// query left unanswered would stall it before the prompt.
+			seen := tail + string(buf[:n])
+			for range strings.Count(seen, dsr) {
 				f.Write([]byte("\x1b[1;1R"))
 			}
+			// Keep fewer bytes than a whole query, so none is answered twice.
+			tail = seen[max(0, len(seen)-len(dsr)+1):]
 		}
 	}()
 	go func() {
