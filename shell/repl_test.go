@@ -16,9 +16,9 @@ import (
 	"github.com/creack/pty"
 )
 
-// The REPL tests drive the socklab binary through a real pseudo-terminal.
-// Timeouts are generous: the test machine may be a loaded two-core box
-// running the race detector.
+// The REPL tests drive the socklab binary through a real pseudo-terminal,
+// each its own process, so they run in parallel. Timeouts are generous: the
+// test machine may be a loaded two-core box running the race detector.
 const ptyTimeout = 20 * time.Second
 
 // terminal is a socklab process on a pty, and everything it has written.
@@ -165,6 +165,7 @@ func (tm *terminal) exitCode() int {
 }
 
 func TestREPLBasics(t *testing.T) {
+	t.Parallel()
 	tm := startREPL(t)
 	tm.send("1+1\r")
 	tm.expect("\n2\n")
@@ -210,6 +211,7 @@ func TestREPLBasics(t *testing.T) {
 // With stdout piped (`socklab | tee log`) the prompt and the editing go to
 // the terminal through stderr; the pipe receives only the output.
 func TestREPLWithStdoutPiped(t *testing.T) {
+	t.Parallel()
 	var piped runtimetest.Buffer
 	tm := startREPLTo(t, &piped)
 	// The terminal shows no output to wait for: wait for the pipe.
@@ -242,6 +244,7 @@ func TestREPLWithStdoutPiped(t *testing.T) {
 }
 
 func TestREPLCompletion(t *testing.T) {
+	t.Parallel()
 	tm := startREPL(t)
 	// A unique completion is inserted: the line then runs as string.format.
 	tm.send(`string.fo` + "\t")
@@ -271,6 +274,7 @@ func TestREPLCompletion(t *testing.T) {
 }
 
 func TestREPLMethodCompletion(t *testing.T) {
+	t.Parallel()
 	tm := startREPL(t)
 	tm.send("h = spawn(function() end)\r")
 	tm.expect("socklab> ")
@@ -281,6 +285,7 @@ func TestREPLMethodCompletion(t *testing.T) {
 }
 
 func TestREPLInterrupt(t *testing.T) {
+	t.Parallel()
 	tm := startREPL(t)
 	tm.send("g = 42\r")
 	tm.expect("socklab> ")
@@ -306,6 +311,7 @@ func TestREPLInterrupt(t *testing.T) {
 }
 
 func TestREPLBackgroundOutput(t *testing.T) {
+	t.Parallel()
 	tm := startREPL(t)
 	tm.send(`spawn(function() sleep(0.2) print("from the " .. "background") end)` + "\r")
 	tm.expect("<task ") // the REPL prints the handle at once
@@ -315,6 +321,7 @@ func TestREPLBackgroundOutput(t *testing.T) {
 }
 
 func TestREPLExit(t *testing.T) {
+	t.Parallel()
 	tm := startREPL(t)
 	tm.send("os.exit(3)\r")
 	if code := tm.exitCode(); code != 3 {
@@ -323,6 +330,7 @@ func TestREPLExit(t *testing.T) {
 }
 
 func TestREPLAfterScript(t *testing.T) {
+	t.Parallel()
 	script := filepath.Join(t.TempDir(), "setup.lua")
 	if err := os.WriteFile(script, []byte("answer = 6 * 7\nprint('loaded', ...)\n"), 0o644); err != nil {
 		t.Fatal(err)

@@ -39,7 +39,9 @@ func TestBanner(t *testing.T) {
 	binary := speak("tcp4", "127.0.0.1:0", "\x00\x01hi\xff\n")
 	silent := speak("tcp4", "127.0.0.1:0", "")
 
-	opts := Options{Banner: true, BannerTimeout: 300 * time.Millisecond, Service: func(int, string) string { return "x" }}
+	// The silent port costs the whole BannerTimeout; the others speak at once,
+	// but a loaded machine may be slow to run their goroutines.
+	opts := Options{Banner: true, BannerTimeout: 2 * time.Second, Service: func(int, string) string { return "x" }}
 	rep, err := Scan(context.Background(), loopback4, []int{talker, binary, silent}, opts)
 	if err != nil {
 		t.Fatal(err)
