@@ -3,7 +3,9 @@
 //
 //	dnsbench serve                   a miekg server answering web.lab.test A; prints its address
 //	dnsbench loop ADDR N             N sequential queries, one at a time; prints seconds
-//	dnsbench flood ADDR N WORKERS    N queries from WORKERS goroutines; prints seconds
+//	dnsbench flood ADDR[,ADDR…] N WORKERS
+//	                                 N queries to each server from WORKERS goroutines,
+//	                                 in slices that take turns; prints seconds per server
 //
 // Traffic goes to loopback only; every loop is bounded by N and by a
 // per-query timeout.
@@ -14,6 +16,7 @@ import (
 	"net"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -32,8 +35,10 @@ func main() {
 		addr, n := os.Args[2], atoi(os.Args[3])
 		fmt.Printf("%.4f\n", loop(addr, n))
 	case "flood":
-		addr, n, workers := os.Args[2], atoi(os.Args[3]), atoi(os.Args[4])
-		fmt.Printf("%.4f\n", flood(addr, n, workers))
+		addrs, n, workers := strings.Split(os.Args[2], ","), atoi(os.Args[3]), atoi(os.Args[4])
+		for _, s := range floodInterleaved(addrs, n, workers) {
+			fmt.Printf("%.4f\n", s)
+		}
 	default:
 		usage()
 	}
@@ -103,6 +108,28 @@ func loop(addr string, n int) float64 {
 		}
 	}
 	return time.Since(start).Seconds()
+}
+
+// floodSlices is how many turns each server gets in floodInterleaved.
+const floodSlices = 10
+
+// floodInterleaved sends n queries to each of addrs, in slices that take
+// turns (a slice to the first server, one to the second…), and returns the
+// seconds each server took in all. On a machine whose load comes and goes,
+// servers measured one after the other would each see a different machine;
+// taking turns lets them share its moods.
+func floodInterleaved(addrs []string, n, workers int) []float64 {
+	secs := make([]float64, len(addrs))
+	for i := 0; i < floodSlices; i++ {
+		slice := n / floodSlices
+		if i == floodSlices-1 {
+			slice = n - slice*(floodSlices-1)
+		}
+		for j, addr := range addrs {
+			secs[j] += flood(addr, slice, workers)
+		}
+	}
+	return secs
 }
 
 // flood sends n queries from workers goroutines, each on its own connected

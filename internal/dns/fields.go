@@ -166,13 +166,19 @@ func BuildRR(r Record) (miekg.RR, error) {
 	if data == "" {
 		return nil, fmt.Errorf("%s %s: no data (give data = \"…\" or the fields %s)", name, TypeName(r.Type), strings.Join(FieldNames(r.Type), ", "))
 	}
-	rr, err := miekg.NewRR(head + data)
+	text := head + data
+	key := "\x00" + text // NewRR's text, apart from ParseZone's (other defaults)
+	if rrs, ok := parsed.get(key); ok && len(rrs) == 1 {
+		return rrs[0], nil
+	}
+	rr, err := miekg.NewRR(text)
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: %s", name, TypeName(r.Type), ZoneErrorText(err))
 	}
 	if rr == nil {
 		return nil, fmt.Errorf("%s %s: no record", name, TypeName(r.Type))
 	}
+	parsed.put(key, []miekg.RR{rr})
 	return rr, nil
 }
 

@@ -120,6 +120,10 @@ func splitListen(listen string) (string, int, error) {
 	return host, port, nil
 }
 
+// udpReadBuffer is the receive buffer a server asks for: room for about
+// a thousand small queries.
+const udpReadBuffer = 2 << 20
+
 // listenBoth binds UDP then TCP on the same port; with port 0 it retries
 // when the kernel's UDP choice is taken for TCP.
 func listenBoth(host string, port int) (net.PacketConn, net.Listener, error) {
@@ -128,6 +132,12 @@ func listenBoth(host string, port int) (net.PacketConn, net.Listener, error) {
 		pc, err := net.ListenPacket("udp", net.JoinHostPort(host, strconv.Itoa(port)))
 		if err != nil {
 			return nil, nil, err
+		}
+		// A burst of queries (a thousand clients at once) overflows the
+		// default receive buffer, and every dropped query waits out its
+		// client's timeout: ask for more (the kernel caps it at rmem_max).
+		if u, ok := pc.(*net.UDPConn); ok {
+			u.SetReadBuffer(udpReadBuffer)
 		}
 		p := pc.LocalAddr().(*net.UDPAddr).Port
 		ln, err := net.Listen("tcp", net.JoinHostPort(host, strconv.Itoa(p)))

@@ -21,6 +21,9 @@ const MaxZoneRecords = 20000
 // trailing dot are relative to $ORIGIN, or to the root without one, so
 // "web.lab.test" means "web.lab.test.". Errors name the line.
 func ParseZone(text string) ([]miekg.RR, error) {
+	if rrs, ok := parsed.get(text); ok {
+		return rrs, nil
+	}
 	zp := miekg.NewZoneParser(strings.NewReader(dedent(text)), ".", "")
 	zp.SetDefaultTTL(DefaultTTL)
 	var rrs []miekg.RR
@@ -33,6 +36,7 @@ func ParseZone(text string) ([]miekg.RR, error) {
 	if err := zp.Err(); err != nil {
 		return nil, errors.New("zone: " + ZoneErrorText(err) + zoneHint)
 	}
+	parsed.put(text, rrs)
 	return rrs, nil
 }
 
