@@ -11,7 +11,7 @@ import (
 // golden files hold instead.
 var (
 	hexAddr  = regexp.MustCompile(`0x[0-9a-fA-F]+`)
-	port     = regexp.MustCompile(`(:|\bport )(\d{4,5})\b`)
+	port     = regexp.MustCompile(`(:|\bport |\{"[^"]*", )(\d{4,5})\b`) // 127.0.0.1:N, {"127.0.0.1", N}
 	duration = regexp.MustCompile(`\b\d+(\.\d+)?\s?(ns|µs|us|ms|s)\b`)
 	// The machine's name, where a script says it prints it, and its address.
 	hostName = regexp.MustCompile(`\b(Host Name = |host name )` + regexp.QuoteMeta(thisHost()) + `\b`)
@@ -47,7 +47,7 @@ func thisHost() string {
 }
 
 // normalise replaces what changes from run to run: hex addresses, ports of
-// 1024 and above (after ":" or "port "), durations, the machine's name and
+// 1024 and above (after ":", "port " or an address's `", `), durations, the machine's name and
 // address, and the script's own variable parts (perScript).
 func normalise(script, s string) string {
 	for _, r := range perScript[script] { // first: they may hold ports and times

@@ -105,19 +105,26 @@ func describeCallee(L *lua.LState, c *ast.FuncCallExpr) (desc string, value lua.
 	return "", nil, false
 }
 
-// globalPath evaluates a chain of names (socket, a.b.c) from the globals.
+// globalPath evaluates a chain of a global name and constant keys (socket,
+// a.b.c, r[1].family) from the globals, reading raw so that no metamethod
+// runs; ok is false for anything else, or when a link is not a table.
 func globalPath(L *lua.LState, e ast.Expr) (lua.LValue, bool) {
 	switch x := e.(type) {
 	case *ast.IdentExpr:
-		return L.GetGlobal(x.Value), true
+		return L.G.Global.RawGetString(x.Value), true
 	case *ast.AttrGetExpr:
-		key, ok := x.Key.(*ast.StringExpr)
-		if !ok {
+		obj, ok := globalPath(L, x.Object)
+		tbl, isTbl := obj.(*lua.LTable)
+		if !ok || !isTbl {
 			return nil, false
 		}
-		obj, ok := globalPath(L, x.Object)
-		if tbl, isTbl := obj.(*lua.LTable); ok && isTbl {
-			return L.GetField(tbl, key.Value), true
+		switch k := x.Key.(type) {
+		case *ast.StringExpr:
+			return tbl.RawGetString(k.Value), true
+		case *ast.NumberExpr:
+			if n, err := strconv.ParseFloat(k.Value, 64); err == nil {
+				return tbl.RawGet(lua.LNumber(n)), true
+			}
 		}
 	}
 	return nil, false

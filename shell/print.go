@@ -10,6 +10,8 @@ import (
 	"unicode/utf8"
 
 	lua "github.com/yuin/gopher-lua"
+	"github.com/yuin/gopher-lua/ast"
+	"github.com/yuin/gopher-lua/parse"
 
 	"socklab/luabind/runtime"
 )
@@ -52,15 +54,21 @@ func (p *printer) value(v lua.LValue, depth int) string {
 	case lua.LString:
 		return quote(string(x))
 	case *lua.LTable:
-		if s, ok := p.tostringMeta(x); ok {
+		if s, ok := p.metaString(x, "__repr"); ok {
+			return s
+		}
+		if s, ok := p.metaString(x, "__tostring"); ok {
 			return s
 		}
 		return p.table(x, depth)
 	case *lua.LUserData:
+		if s, ok := p.metaString(x, "__repr"); ok {
+			return s
+		}
 		if t := p.rt.TypeOf(x); t != nil && t.Tostring != nil {
 			return t.Tostring(x)
 		}
-		if s, ok := p.tostringMeta(x); ok {
+		if s, ok := p.metaString(x, "__tostring"); ok {
 			return s
 		}
 		return x.String()
@@ -175,13 +183,14 @@ func tableKeys(t *lua.LTable) sortedKeys {
 	return ks
 }
 
-// tostringMeta calls v's __tostring metamethod, if it has one, as a short
-// task of the session (runtime.CallLocked) with a time limit: a metamethod
+// metaString calls v's metamethod event (__repr: the form the REPL shows,
+// as Python's repr, a Lua constructor for socket's addresses; __tostring:
+// print's form), if it has one, as a short task of the session (runtime.CallLocked) with a time limit: a metamethod
 // that loops or blocks is interrupted after metaTimeout, or by Ctrl-C
 // (p.ctx), and must not hang the REPL. It reports false when there is none
 // or it fails.
-func (p *printer) tostringMeta(v lua.LValue) (string, bool) {
-	fn, ok := p.L.GetMetaField(v, "__tostring").(*lua.LFunction)
+func (p *printer) metaString(v lua.LValue, event string) (string, bool) {
+	fn, ok := p.L.GetMetaField(v, event).(*lua.LFunction)
 	if !ok {
 		return "", false
 	}
@@ -248,4 +257,43 @@ func isIdentifier(s string) bool {
 		}
 	}
 	return true
+}
+
+// A number that stands for a constant shows its name at the prompt:
+// socket.AF_INET, s.family and e.family print as `2 (AF_INET)`. The value
+// stays the number; the shell only reads the entry's source to find which
+// field was read, and asks the runtime what the modules named it
+// (runtime.ValueName). Only a plain chain of names and constant keys is
+// read again, so nothing the entry calls runs twice.
+
+// constantName is the name to show beside the single value v that entry
+// src returned, or "". Call it with the lock held.
+func constantName(rt *runtime.Runtime, L *lua.LState, src string, v lua.LValue) string {
+	if _, isNum := v.(lua.LNumber); !isNum {
+		return ""
+	}
+	if parts, ok := splitStatements(src); ok { // `s = socket.socket(); s.type`
+		src = parts[len(parts)-1]
+	}
+	chunk, err := parse.Parse(strings.NewReader("return "+src), "=input")
+	if err != nil || len(chunk) != 1 {
+		return ""
+	}
+	ret, ok := chunk[0].(*ast.ReturnStmt)
+	if !ok || len(ret.Exprs) != 1 {
+		return ""
+	}
+	get, ok := ret.Exprs[0].(*ast.AttrGetExpr)
+	if !ok {
+		return ""
+	}
+	key, ok := get.Key.(*ast.StringExpr)
+	if !ok {
+		return ""
+	}
+	container, ok := globalPath(L, get.Object) // culprit.go
+	if !ok {
+		return ""
+	}
+	return rt.ValueName(container, key.Value, v)
 }

@@ -138,3 +138,66 @@ func TestHistoryEntry(t *testing.T) {
 		t.Errorf("got %q", got)
 	}
 }
+
+// __repr is what the REPL and pp show, before __tostring (print's form).
+func TestPrinterRepr(t *testing.T) {
+	rt := runtime.New()
+	defer rt.Close()
+	src := `setmetatable({"127.0.0.1", 80}, {__repr = function(t) return '{"' .. t[1] .. '", ' .. t[2] .. '}' end, __tostring = function() return "127.0.0.1:80" end})`
+	if got, want := evalFormat(t, rt, src), `{"127.0.0.1", 80}`; got != want {
+		t.Errorf("got %s, want %s", got, want)
+	}
+	if got, want := evalFormat(t, rt, `{setmetatable({}, {__repr = function() return "R" end})}`), `{R}`; got != want {
+		t.Errorf("nested: got %s, want %s", got, want)
+	}
+	// A failing __repr falls back on __tostring.
+	if got, want := evalFormat(t, rt, `setmetatable({}, {__repr = function() error("x") end, __tostring = function() return "S" end})`), `S`; got != want {
+		t.Errorf("fallback: got %s, want %s", got, want)
+	}
+}
+
+// A field read by name whose number a module named shows the name.
+func TestConstantName(t *testing.T) {
+	rt := runtime.New()
+	defer rt.Close()
+	rt.Do(func(L *lua.LState) {
+		mt := L.NewTable()
+		runtime.SetNames(L, mt, runtime.Names{"family": {2: "AF_INET"}})
+		e := L.NewTable()
+		e.RawSetString("family", lua.LNumber(2))
+		e.RawSetString("other", lua.LNumber(2))
+		L.SetMetatable(e, mt)
+		list := L.NewTable()
+		list.Append(e)
+		L.SetGlobal("e", e)
+		L.SetGlobal("list", list)
+		L.SetGlobal("plain", L.NewTable())
+		L.SetField(L.GetGlobal("plain"), "family", lua.LNumber(2))
+	})
+	tests := []struct{ src, want string }{
+		{"e.family", "AF_INET"},
+		{`e["family"]`, "AF_INET"},
+		{"list[1].family", "AF_INET"},
+		{"e.other", ""},      // a field without names
+		{"plain.family", ""}, // a table without a metatable
+		{"e.family + 0", ""}, // not a plain field read
+		{"(e).family", "AF_INET"},
+		{"x = 1; e.family", "AF_INET"},
+	}
+	for _, tt := range tests {
+		s := &session{rt: rt}
+		proto, err := s.compileInput(tt.src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		results, err := rt.Exec(context.Background(), proto, replChunk)
+		if err != nil || len(results) != 1 {
+			t.Fatalf("%s: %v %v", tt.src, results, err)
+		}
+		var got string
+		rt.Do(func(L *lua.LState) { got = constantName(rt, L, tt.src, results[0]) })
+		if got != tt.want {
+			t.Errorf("%s: got %q, want %q", tt.src, got, tt.want)
+		}
+	}
+}

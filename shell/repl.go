@@ -74,6 +74,9 @@ func (s *session) repl(banner bool) int {
 		in = &plainReader{r: bufio.NewReader(s.stdin)}
 	}
 	defer in.close()
+	if isTerminal(s.stdin) && isTerminal(s.stdout) {
+		s.rt.SetPager(s.pageHelp) // long help a screenful at a time (pager.go)
+	}
 	if banner && isTerminal(s.stdin) {
 		fmt.Fprintf(editOut, bannerFormat, Version)
 	}
@@ -107,6 +110,7 @@ func (s *session) repl(banner bool) int {
 		// would redraw a prompt after each write if its reader has not yet
 		// noticed that the line was entered.
 		s.rt.SetOutput(s.stdout, s.stderr)
+		s.rt.SetHelpWidth(helpWidth(s.stdout)) // the window may have been resized
 		s.eval(proto, sigc, s.stdout, s.stderr)
 		s.rt.SetOutput(out, errOut)
 	}
@@ -236,6 +240,11 @@ func (s *session) eval(proto *lua.FunctionProto, sigc chan os.Signal, out, errOu
 		s.rt.Do(func(L *lua.LState) {
 			L.SetGlobal("_", results[0]) // the last result, as in Python's REPL
 			text = formatResults(ctx, s.rt, L, results)
+			if len(results) == 1 {
+				if name := constantName(s.rt, L, s.entrySrc, results[0]); name != "" {
+					text += " (" + name + ")"
+				}
+			}
 		})
 		fmt.Fprintln(out, s.colour.paint(s.colour.value, text))
 	}

@@ -3,6 +3,7 @@ package shell
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -79,4 +80,40 @@ func TestREPLDirAndPP(t *testing.T) {
 	tm.expect("accept\ttrue")
 	tm.send(`pp({a = 1, b = {"x", 2}})` + "\r")
 	tm.expect(`{a = 1, b = {"x", 2}}`)
+}
+
+// Addresses, getaddrinfo entries and constants print compactly and with
+// their names, at the prompt and in pp; the values stay numbers and tables.
+func TestREPLCompactNetworkValues(t *testing.T) {
+	tm := startREPL(t)
+	tm.send(`socket.getaddrinfo("localhost", 80, socket.AF_INET)` + "\r")
+	tm.expect("{\n" +
+		`  {AF_INET, SOCK_STREAM, IPPROTO_TCP, "", {"127.0.0.1", 80}},` + "\n" +
+		`  {AF_INET, SOCK_DGRAM, IPPROTO_UDP, "", {"127.0.0.1", 80}},` + "\n" +
+		`  {AF_INET, SOCK_RAW, 0, "", {"127.0.0.1", 80}}` + "\n}\n")
+	tm.send(`e = _[1]` + "\r")
+	tm.send(`e.family` + "\r")
+	tm.expect("2 (AF_INET)\n")
+	tm.send(`e.family == socket.AF_INET, type(e.family), e.addr.port` + "\r")
+	tm.expect("true\t\"number\"\t80\n")
+	tm.send(`socket.SOCK_DGRAM` + "\r")
+	tm.expect("2 (SOCK_DGRAM)\n")
+	tm.send(`e.addr` + "\r")
+	tm.expect(`{"127.0.0.1", 80}` + "\n")
+	tm.send(`print(e.addr, e)` + "\r")
+	tm.expect(`127.0.0.1:80` + "\t" + `{AF_INET, SOCK_STREAM, IPPROTO_TCP, "", {"127.0.0.1", 80}}` + "\n")
+	tm.send(`pp({where = e.addr, n = 1})` + "\r")
+	tm.expect(`{n = 1, where = {"127.0.0.1", 80}}` + "\n")
+	// What the prompt shows can be typed back.
+	tm.send(`srv = socket.create_server("127.0.0.1", 0); srv:getsockname()` + "\r")
+	tm.expect(`{"127.0.0.1", `)
+	tm.expect("}\n")
+	shown := regexp.MustCompile(`\{"127\.0\.0\.1", \d+\}`).FindAllString(tm.text(), -1)
+	if len(shown) == 0 {
+		t.Fatalf("no address in %q", tm.text())
+	}
+	tm.send(`s = socket.socket(); s.type` + "\r")
+	tm.expect("1 (SOCK_STREAM)\n")
+	tm.send(`s:connect(` + shown[len(shown)-1] + `)` + "\r")
+	tm.expect("true\n")
 }

@@ -48,11 +48,25 @@ func startREPL(t *testing.T, args ...string) *terminal {
 // (nil: the terminal).
 func startREPLTo(t *testing.T, w io.Writer, args ...string) *terminal {
 	t.Helper()
+	return startTerminal(t, terminalOptions{stdout: w, rows: 40, cols: 120, prompt: true}, args...)
+}
+
+// terminalOptions say how startTerminal runs socklab.
+type terminalOptions struct {
+	stdout     io.Writer // nil: the terminal
+	rows, cols uint16    // the window's size
+	env        []string  // added to the environment (PAGER=…)
+	prompt     bool      // wait for the first prompt
+}
+
+// startTerminal starts socklab with args on a pty as o says.
+func startTerminal(t *testing.T, o terminalOptions, args ...string) *terminal {
+	t.Helper()
 	tm := &terminal{t: t, state: t.TempDir(), done: make(chan struct{})}
 	tm.cmd = exec.Command(socklab(t), args...)
-	tm.cmd.Stdout = w
-	tm.cmd.Env = append(os.Environ(), "NO_COLOR=1", raceEnv, "TERM=xterm", "XDG_STATE_HOME="+tm.state)
-	f, err := pty.StartWithSize(tm.cmd, &pty.Winsize{Rows: 40, Cols: 120})
+	tm.cmd.Stdout = o.stdout
+	tm.cmd.Env = append(append(os.Environ(), "NO_COLOR=1", raceEnv, "TERM=xterm", "XDG_STATE_HOME="+tm.state), o.env...)
+	f, err := pty.StartWithSize(tm.cmd, &pty.Winsize{Rows: o.rows, Cols: o.cols})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +103,9 @@ func startREPLTo(t *testing.T, w io.Writer, args ...string) *terminal {
 		<-tm.done
 		f.Close()
 	})
-	tm.expect("socklab> ")
+	if o.prompt {
+		tm.expect("socklab> ")
+	}
 	return tm
 }
 

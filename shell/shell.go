@@ -105,6 +105,7 @@ func Main(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	defer rt.Close()
 	rt.SetOutput(stdout, stderr)
 	rt.SetTerminal(isTerminal(stderr))
+	rt.SetHelpWidth(helpWidth(stdout))
 	rt.SetExitHook(func(code int) {
 		if s.onExit != nil {
 			s.onExit()

@@ -22,6 +22,8 @@ import (
 	"strconv"
 	"strings"
 
+	"golang.org/x/sys/unix"
+
 	"socklab/internal/services"
 )
 
@@ -43,6 +45,20 @@ func (r *Resolver) services() *services.Tables {
 		return r.Services
 	}
 	return services.System
+}
+
+// ServicePort is the port of a named service for a socket type, as
+// getaddrinfo finds it: the udp entry for SOCK_DGRAM, the tcp one
+// otherwise; ErrService when the tables lack it.
+func (r *Resolver) ServicePort(name string, typ int) (int, error) {
+	proto := "tcp"
+	if typ == unix.SOCK_DGRAM {
+		proto = "udp"
+	}
+	if port, ok := r.services().PortByName(name, proto); ok {
+		return port, nil
+	}
+	return 0, ErrService
 }
 
 func (r *Resolver) dnsPort() string {

@@ -9,19 +9,19 @@ import (
 )
 
 // help prints documentation: help() lists modules and globals, help(x)
-// describes a module, function, typed value or dotted name.
+// describes a module, function, typed value or dotted name. The text is
+// wrapped to the help width and shown through the pager (pager.go).
 func (rt *Runtime) help(L *lua.LState) int {
 	var b strings.Builder
-	if L.GetTop() == 0 {
+	switch {
+	case L.GetTop() == 0:
 		rt.helpIndex(&b)
-	} else {
+	default:
 		v := L.Get(1)
 		if s, ok := v.(lua.LString); ok {
-			v = rt.lookupPath(L, string(s))
-			if v == lua.LNil { // not a name: search the docs (helpmore.go)
+			if v = rt.lookupPath(L, string(s)); v == lua.LNil { // not a name: search the docs (helpmore.go)
 				rt.helpSearch(&b, string(s))
-				fmt.Fprint(rt.Stdout(), b.String())
-				return 0
+				break
 			}
 		}
 		if v == lua.LNil {
@@ -30,7 +30,7 @@ func (rt *Runtime) help(L *lua.LState) int {
 			rt.helpValue(&b, v)
 		}
 	}
-	fmt.Fprint(rt.Stdout(), b.String())
+	rt.showHelp(L, b.String())
 	return 0
 }
 
@@ -49,7 +49,7 @@ func (rt *Runtime) helpIndex(b *strings.Builder) {
 	for _, m := range rt.modules {
 		if m.Name == "" {
 			for _, f := range m.Funcs {
-				fmt.Fprintf(b, "  %-28s %s\n", f.Signature(), truncate(firstSentence(f.Doc), 48))
+				fmt.Fprintf(b, "  %-28s %s\n", f.Signature(), truncate(firstSentence(f.Doc), rt.HelpWidth()-32))
 			}
 		}
 	}
@@ -69,7 +69,7 @@ func (rt *Runtime) helpValue(b *strings.Builder, v lua.LValue) {
 	switch x := v.(type) {
 	case *lua.LFunction:
 		if f := rt.docs[x]; f != nil {
-			fmt.Fprintf(b, "%s\n  %s\n", f.Signature(), wrap(f.Doc, 76, "  "))
+			fmt.Fprintf(b, "%s\n  %s\n", f.Signature(), rt.wrap(f.Doc, "  "))
 			return
 		}
 		if rt.helpLuaFunction(b, x) {
@@ -103,7 +103,7 @@ func (rt *Runtime) helpValue(b *strings.Builder, v lua.LValue) {
 }
 
 func (rt *Runtime) helpModule(b *strings.Builder, name string, tbl *lua.LTable) {
-	fmt.Fprintf(b, "%s: %s\n", name, rt.moduleDoc(name))
+	fmt.Fprintf(b, "%s\n", rt.wrap(name+": "+rt.moduleDoc(name), "  "))
 	var funcs []*Function
 	var types []*Type
 	for _, m := range rt.modules {
@@ -117,7 +117,7 @@ func (rt *Runtime) helpModule(b *strings.Builder, name string, tbl *lua.LTable) 
 	sort.Slice(funcs, func(i, j int) bool { return funcs[i].Name < funcs[j].Name })
 	fmt.Fprintln(b, "\nFunctions:")
 	for _, f := range funcs {
-		fmt.Fprintf(b, "  %s\n      %s\n", f.Signature(), wrap(firstSentence(f.Doc), 72, "      "))
+		fmt.Fprintf(b, "  %s\n      %s\n", f.Signature(), rt.wrap(firstSentence(f.Doc), "      "))
 	}
 	var consts []string
 	tbl.ForEach(func(k, v lua.LValue) {
@@ -127,7 +127,7 @@ func (rt *Runtime) helpModule(b *strings.Builder, name string, tbl *lua.LTable) 
 	})
 	if len(consts) > 0 {
 		sort.Strings(consts)
-		fmt.Fprintf(b, "\nConstants and fields:\n  %s\n", wrap(strings.Join(consts, " "), 76, "  "))
+		fmt.Fprintf(b, "\nConstants and fields:\n  %s\n", rt.wrap(strings.Join(consts, " "), "  "))
 	}
 	for _, t := range types {
 		fmt.Fprintln(b)
@@ -136,12 +136,12 @@ func (rt *Runtime) helpModule(b *strings.Builder, name string, tbl *lua.LTable) 
 }
 
 func (rt *Runtime) helpType(b *strings.Builder, t *Type) {
-	fmt.Fprintf(b, "%s objects: %s\n", t.Name, t.Doc)
+	fmt.Fprintf(b, "%s\n", rt.wrap(t.Name+" objects: "+t.Doc, "  "))
 	if len(t.Fields) > 0 {
 		fmt.Fprintf(b, "  fields: %s\n", strings.Join(t.Fields, ", "))
 	}
 	for _, m := range t.Methods {
-		fmt.Fprintf(b, "  %s\n      %s\n", m.Signature(), wrap(firstSentence(m.Doc), 72, "      "))
+		fmt.Fprintf(b, "  %s\n      %s\n", m.Signature(), rt.wrap(firstSentence(m.Doc), "      "))
 	}
 }
 
@@ -224,6 +224,13 @@ func countKeys(t *lua.LTable) int {
 	n := 0
 	t.ForEach(func(_, _ lua.LValue) { n++ })
 	return n
+}
+
+// wrap fills s into lines of the help width, less a margin of two columns,
+// the lines after the first starting with indent (the first is indented by
+// the caller).
+func (rt *Runtime) wrap(s, indent string) string {
+	return wrap(s, rt.HelpWidth()-2-len(indent), indent)
 }
 
 func wrap(s string, width int, indent string) string {

@@ -145,7 +145,7 @@ func (rt *Runtime) helpSearch(b *strings.Builder, word string) {
 	add := func(sig, doc string) {
 		if !seen[sig] && (strings.Contains(strings.ToLower(sig), w) || strings.Contains(strings.ToLower(doc), w)) {
 			seen[sig] = true
-			hits = append(hits, fmt.Sprintf("  %-40s %s", sig, truncate(firstSentence(doc), 60)))
+			hits = append(hits, fmt.Sprintf("  %-40s %s", sig, truncate(firstSentence(doc), rt.HelpWidth()-44)))
 		}
 	}
 	for _, m := range rt.modules {

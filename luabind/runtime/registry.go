@@ -52,6 +52,8 @@ type Type struct {
 	Tostring func(ud *lua.LUserData) string
 	// Meta adds other metamethods (__eq, __len, __index for integer keys…).
 	Meta map[string]lua.LGFunction
+	// Names names the values of numeric fields, for the REPL (names.go).
+	Names Names
 }
 
 // Module is what a luabind package registers: a name, its functions, its
@@ -248,6 +250,9 @@ func (rt *Runtime) loadType(t *Type) {
 		}
 	}
 	rt.types[mt] = t
+	if t.Names != nil {
+		rt.addNames(mt, t.Names)
+	}
 }
 
 // indexFunction is the __index of a type with attributes: methods first,

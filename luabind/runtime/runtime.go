@@ -31,6 +31,9 @@ type Runtime struct {
 	stderr io.Writer
 	tty    atomic.Bool // stderr is a terminal: progress bars may be drawn
 
+	helpWidth atomic.Int32          // columns help wraps to; 0: the default (pager.go)
+	pager     atomic.Pointer[Pager] // how a REPL line's help is shown; nil: written out
+
 	root    *Task // owns what scripts and the session keep; ends at Close
 	rootCtx context.Context
 	stop    context.CancelFunc
@@ -45,6 +48,10 @@ type Runtime struct {
 	docs    map[*lua.LFunction]*Function // every bound function's doc, for help()
 	modules []*Module                    // loaded modules, in registration order
 	types   map[*lua.LTable]*Type        // metatable → type, for completion and help
+	names   map[*lua.LTable]Names        // metatable → named values (names.go)
+	// constantNames are every name in names: module constants with them
+	// print as socket.AF_INET → 2 (AF_INET).
+	constantNames map[string]bool
 
 	threadPool []*lua.LState // idle threads for pcall, guarded by the lock
 
@@ -86,6 +93,9 @@ func New() *Runtime {
 		tasks:   map[int]*Task{},
 		docs:    map[*lua.LFunction]*Function{},
 		types:   map[*lua.LTable]*Type{},
+		names:   map[*lua.LTable]Names{},
+
+		constantNames: map[string]bool{},
 	}
 	rt.root = &Task{rt: rt, id: 0, name: "main", ctx: ctx, cancel: stop, done: make(chan struct{})}
 	byGlobal.Store(L.G, rt)

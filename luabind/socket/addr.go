@@ -24,8 +24,9 @@ const (
 
 // Addresses on the Lua side: a table {host, port} (IPv6: {host, port,
 // flowinfo, scope_id}, as Python's tuples) whose metatable gives .host and
-// .port and prints as 127.0.0.1:5000 or [::1]:5000; a Unix socket's address
-// is its path string (abstract names start with "\0").
+// .port, prints (tostring) as 127.0.0.1:5000 or [::1]:5000 and shows at the
+// prompt as {"127.0.0.1", 5000} (repr.go); a Unix socket's address is its
+// path string (abstract names start with "\0").
 
 const addrMeta = "socket.address"
 
@@ -50,6 +51,10 @@ func installAddrMeta(L *lua.LState) {
 	L.SetField(mt, "__tostring", L.NewFunction(func(L *lua.LState) int {
 		t := L.CheckTable(1)
 		L.Push(lua.LString(hostPort(lua.LVAsString(t.RawGetInt(1)), int(lua.LVAsNumber(t.RawGetInt(2))))))
+		return 1
+	}))
+	L.SetField(mt, "__repr", L.NewFunction(func(L *lua.LState) int { // repr.go
+		L.Push(lua.LString(addrRepr(L.CheckTable(1))))
 		return 1
 	}))
 	L.SetField(mt, "__eq", L.NewFunction(func(L *lua.LState) int {
@@ -122,23 +127,39 @@ func addrString(sa unix.Sockaddr) string {
 	return ""
 }
 
-// checkPort reads a port argument (0–65535).
-func checkPort(L *lua.LState, v lua.LValue, n int) int {
+// portArg is a port argument: a number, or a service name ("http") that is
+// looked up, as getaddrinfo does, when the address is resolved.
+type portArg struct {
+	num     int
+	service string
+}
+
+// checkPort reads a port argument: 0–65535, a numeric string ("80") or a
+// service name.
+func checkPort(L *lua.LState, v lua.LValue, n int) portArg {
 	num, ok := v.(lua.LNumber)
-	if !ok {
-		if s, isStr := v.(lua.LString); isStr {
-			if p, err := strconv.Atoi(string(s)); err == nil {
-				num, ok = lua.LNumber(p), true
-			}
+	if s, isStr := v.(lua.LString); isStr {
+		p, err := strconv.Atoi(string(s))
+		if err != nil {
+			return portArg{service: string(s)}
 		}
+		num, ok = lua.LNumber(p), true
 	}
 	if !ok {
-		L.ArgError(n, "port number expected, got "+typeName(v))
+		L.ArgError(n, "port number or service name expected, got "+typeName(v))
 	}
 	if !(num >= 0 && num <= 65535) || num != lua.LNumber(int(num)) { // NaN fails the first test
 		L.ArgError(n, "port must be 0-65535, got "+numText(float64(num)))
 	}
-	return int(num)
+	return portArg{num: int(num)}
+}
+
+// value is the port for GetAddrInfo: the number or the service name.
+func (p portArg) value() any {
+	if p.service != "" {
+		return p.service
+	}
+	return p.num
 }
 
 func typeName(v lua.LValue) string {
@@ -151,7 +172,7 @@ func typeName(v lua.LValue) string {
 // addrArgs reads an address for family starting at argument n: a Unix path,
 // (host, port) or {host, port}. It returns the host, port (or path) and how
 // many arguments it used. Malformed input raises a Lua error.
-func addrArgs(L *lua.LState, family, n int) (host string, port int, used int) {
+func addrArgs(L *lua.LState, family, n int) (host string, port portArg, used int) {
 	v := L.Get(n)
 	if family == afUnix {
 		switch x := v.(type) {
@@ -159,7 +180,7 @@ func addrArgs(L *lua.LState, family, n int) (host string, port int, used int) {
 			if len(x) > 107 {
 				L.ArgError(n, "AF_UNIX path too long")
 			}
-			return string(x), 0, 1
+			return string(x), portArg{}, 1
 		}
 		L.ArgError(n, "path string expected, got "+typeName(v))
 	}
@@ -182,13 +203,22 @@ func addrArgs(L *lua.LState, family, n int) (host string, port int, used int) {
 	return string(hs), checkPort(L, pv, pn), used
 }
 
-// resolveAddr turns (host, port) into a kernel address for family, looking
-// names up (without the lock) when they need DNS.
-func resolveAddr(L *lua.LState, family int, host string, port int) (unix.Sockaddr, error) {
+// resolveAddr turns (host, port) into a kernel address for a socket of
+// family and typ, looking names up (without the lock) when they need DNS
+// and service names in the services tables ("[Errno -8] Servname not
+// supported for ai_socktype" when they lack it, as getaddrinfo says).
+func resolveAddr(L *lua.LState, family, typ int, host string, p portArg) (unix.Sockaddr, error) {
 	if family == afUnix {
 		return &unix.SockaddrUnix{Name: host}, nil
 	}
 	r := stateOf(L).resolver
+	port := p.num
+	if p.service != "" {
+		var err error
+		if port, err = r.ServicePort(p.service, typ); err != nil {
+			return nil, err
+		}
+	}
 	a, ok, err := r.NumericIP(host, family)
 	if err != nil {
 		return nil, err

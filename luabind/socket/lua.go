@@ -1,8 +1,6 @@
 package socket
 
 import (
-	"fmt"
-
 	lua "github.com/yuin/gopher-lua"
 	"golang.org/x/sys/unix"
 
@@ -52,36 +50,13 @@ func moduleValues(L *lua.LState, mod *lua.LTable) {
 	}
 	L.SetField(mod, "has_ipv6", lua.LTrue)
 	installAddrMeta(L)
+	installAddrInfoMeta(L)
 	installState(L)
-}
-
-func familyName(f int) string {
-	switch f {
-	case unix.AF_INET:
-		return "AF_INET"
-	case unix.AF_INET6:
-		return "AF_INET6"
-	case unix.AF_UNIX:
-		return "AF_UNIX"
-	}
-	return fmt.Sprint(f)
-}
-
-func typeNameOf(t int) string {
-	switch t {
-	case unix.SOCK_STREAM:
-		return "SOCK_STREAM"
-	case unix.SOCK_DGRAM:
-		return "SOCK_DGRAM"
-	case unix.SOCK_RAW:
-		return "SOCK_RAW"
-	}
-	return fmt.Sprint(t)
 }
 
 var moduleFuncs = []runtime.Function{
 	{Name: "socket", Args: "([family[, type[, proto]]])", Doc: "Creates a socket: family AF_INET (default), AF_INET6 or AF_UNIX; type SOCK_STREAM (default, TCP) or SOCK_DGRAM (UDP). It belongs to the task that made it and is closed when that task ends, unless returned or passed on. Returns the socket, or nil and an error message.", Fn: luaSocket},
-	{Name: "create_connection", Args: "(host, port[, timeout]) or ({host, port}[, timeout])", Doc: "Resolves host, connects a TCP socket to the first address that answers and returns it; timeout (seconds) applies to the connect and stays on the socket. Returns nil and the last error if none answers.", Fn: luaCreateConnection},
+	{Name: "create_connection", Args: "(host, port[, timeout]) or ({host, port}[, timeout])", Doc: "Resolves host and port (a number or a service name such as \"http\"), connects a TCP socket to the first address that answers and returns it; timeout (seconds) applies to the connect and stays on the socket. Returns nil and the last error if none answers.", Fn: luaCreateConnection},
 	{Name: "create_server", Args: "(host, port[, opts]) or ({host, port}[, opts])", Doc: "Returns a TCP socket bound to host:port (\"\" or nil host: every address) with SO_REUSEADDR set, listening. opts: family (AF_INET, or AF_INET6), backlog, reuse_port (SO_REUSEPORT), dualstack (IPv6 socket also accepting IPv4).", Fn: luaCreateServer},
 	{Name: "setdefaulttimeout", Args: "(timeout)", Doc: "Sets the timeout in seconds that new sockets start with; nil means none (blocking).", Fn: luaSetDefaultTimeout},
 	{Name: "getdefaulttimeout", Args: "()", Doc: "Returns the timeout new sockets start with, or nil for none.", Fn: luaGetDefaultTimeout},
@@ -105,14 +80,14 @@ var socketType = &runtime.Type{
 	Name: "socket",
 	Doc:  "a socket made by socket.socket(), accept() or create_connection(); methods as in Python",
 	Methods: []runtime.Function{
-		{Name: "bind", Args: "(host, port) or ({host, port}) or (path)", Doc: "Binds the socket to a local address; port 0 lets the system choose (getsockname shows it). Returns true, or nil and an error such as \"[Errno 98] Address already in use\".", Fn: sockBind},
+		{Name: "bind", Args: "(host, port) or ({host, port}) or (path)", Doc: "Binds the socket to a local address; port 0 lets the system choose (getsockname shows it), a service name (\"echo\") is looked up. Returns true, or nil and an error such as \"[Errno 98] Address already in use\".", Fn: sockBind},
 		{Name: "listen", Args: "([backlog])", Doc: "Makes a stream socket accept connections (backlog default 128). Returns true, or nil and an error.", Fn: sockListen},
 		{Name: "accept", Args: "()", Doc: "Waits for a connection and returns the connected socket and the peer's address; nil, \"timed out\" after the socket's timeout. Other tasks run meanwhile; Ctrl-C interrupts it.", Fn: sockAccept},
-		{Name: "connect", Args: "(host, port) or ({host, port}) or (path)", Doc: "Connects to a remote address (names are resolved). Returns true, or nil and an error such as \"[Errno 111] Connection refused\" or \"timed out\".", Fn: sockConnect},
+		{Name: "connect", Args: "(host, port) or ({host, port}) or (path)", Doc: "Connects to a remote address (host names and service names such as \"http\" are resolved). Returns true, or nil and an error such as \"[Errno 111] Connection refused\" or \"timed out\".", Fn: sockConnect},
 		{Name: "connect_ex", Args: "(host, port) or ({host, port}) or (path)", Doc: "Like connect, but returns the errno number: 0 on success, 111 when refused, 11 on timeout (a port scanner's test). A name that does not resolve returns nil and the error.", Fn: sockConnectEx},
 		{Name: "send", Args: "(data[, flags])", Doc: "Sends what it can of data and returns the number of bytes sent; nil and an error such as \"[Errno 32] Broken pipe\".", Fn: sockSend},
 		{Name: "sendall", Args: "(data[, flags])", Doc: "Sends all of data, waiting as needed. Returns true, or nil and an error.", Fn: sockSendAll},
-		{Name: "sendto", Args: "(data[, flags], host, port) or (data[, flags], {host, port})", Doc: "Sends a datagram to an address and returns the number of bytes sent.", Fn: sockSendTo},
+		{Name: "sendto", Args: "(data[, flags], host, port) or (data[, flags], {host, port})", Doc: "Sends a datagram to an address (the port may be a service name, looked up for udp) and returns the number of bytes sent.", Fn: sockSendTo},
 		{Name: "recv", Args: "(bufsize[, flags])", Doc: "Receives up to bufsize bytes as a (binary-safe) string; \"\" at end of stream. nil and \"timed out\" after the timeout, or nil and an error.", Fn: sockRecv},
 		{Name: "recvfrom", Args: "(bufsize[, flags])", Doc: "Receives a datagram: returns the data and the sender's address.", Fn: sockRecvFrom},
 		{Name: "close", Args: "()", Doc: "Closes the socket. Later calls report \"[Errno 9] Bad file descriptor\". Closing twice is harmless.", Fn: sockClose},
@@ -148,4 +123,5 @@ var socketType = &runtime.Type{
 		return nil
 	},
 	Tostring: func(ud *lua.LUserData) string { return repr(ud.Value.(*sock.Socket)) },
+	Names:    valueNames,
 }

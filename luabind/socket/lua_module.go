@@ -25,7 +25,7 @@ func luaCreateConnection(L *lua.LState) int {
 	var infos []resolver.AddrInfo
 	var err error
 	runtime.Block(L, func(ctx context.Context) error {
-		infos, err = st.resolver.GetAddrInfo(ctx, &host, port, afUnspec, unix.SOCK_STREAM, 0, 0)
+		infos, err = st.resolver.GetAddrInfo(ctx, &host, port.value(), afUnspec, unix.SOCK_STREAM, 0, 0)
 		return err
 	})
 	if err != nil {
@@ -52,7 +52,8 @@ func luaCreateConnection(L *lua.LState) int {
 
 func luaCreateServer(L *lua.LState) int {
 	var host string
-	var port, used int
+	var port portArg
+	var used int
 	if L.Get(1) == lua.LNil {
 		host, port, used = "", checkPort(L, L.Get(2), 2), 2
 	} else {
@@ -80,7 +81,7 @@ func luaCreateServer(L *lua.LState) int {
 			family = afInet6
 		}
 	}
-	sa, err := resolveAddr(L, family, host, port)
+	sa, err := resolveAddr(L, family, unix.SOCK_STREAM, host, port)
 	if err != nil {
 		return fail(L, err)
 	}
@@ -215,7 +216,9 @@ func luaGetAddrInfo(L *lua.LState) int {
 	switch v := L.Get(2).(type) {
 	case *lua.LNilType:
 	case lua.LNumber:
-		port = cInt(L, 2, "port")
+		if port = cInt(L, 2, "port"); port.(int) < 0 { // as glibc, which reads the port as text
+			return fail(L, resolver.ErrService)
+		}
 	case lua.LString:
 		port = string(v)
 	default:
@@ -234,19 +237,7 @@ func luaGetAddrInfo(L *lua.LState) int {
 	}
 	out := L.CreateTable(len(infos), 0)
 	for _, ai := range infos {
-		e := L.CreateTable(5, 5)
-		var addr lua.LValue
-		if ai.Family == afInet6 {
-			addr = newAddr(L, ai.Addr.WithZone("").String()+zoneSuffix(ai.Addr), ai.Port, 0, 0)
-		} else {
-			addr = newAddr(L, ai.Addr.String(), ai.Port)
-		}
-		vals := []lua.LValue{lua.LNumber(ai.Family), lua.LNumber(ai.Type), lua.LNumber(ai.Proto), lua.LString(ai.Canonname), addr}
-		for i, k := range []string{"family", "type", "proto", "canonname", "addr"} {
-			e.RawSetInt(i+1, vals[i])
-			e.RawSetString(k, vals[i])
-		}
-		out.Append(e)
+		out.Append(newAddrInfo(L, ai))
 	}
 	L.Push(out)
 	return 1

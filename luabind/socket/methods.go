@@ -112,7 +112,7 @@ func luaSocket(L *lua.LState) int {
 // resolves them.
 func sockAddr(L *lua.LState, s *sock.Socket, n int) (unix.Sockaddr, error) {
 	host, port, _ := addrArgs(L, s.Family, n)
-	return resolveAddr(L, s.Family, host, port)
+	return resolveAddr(L, s.Family, s.Type, host, port)
 }
 
 func sockBind(L *lua.LState) int {
