@@ -50,10 +50,16 @@ local srv = assert(socket.create_server("127.0.0.1", 0, {backlog = 4096}))
 local port = srv:getsockname().port
 local ls = {}
 for i = 1, 16 do ls[i] = assert(socket.create_server("127.0.0.1", 0)) end
+-- The UDP sockets are connected to a peer that never sends: a datagram
+-- another test sends to a port it believes closed cannot reach them.
+local peer = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+assert(peer:bind("127.0.0.1", 0))
+local peeraddr = peer:getsockname()
 for i = 1, nu do
   hs[#hs+1] = spawn(function()
     local u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     assert(u:bind("127.0.0.1", 0))
+    assert(u:connect(peeraddr))
     ready = ready + 1
     return u:recvfrom(100)
   end)
@@ -80,7 +86,7 @@ for _, r in ipairs(join(hs)) do
 end
 for _, c in ipairs(conns) do c:close() end
 for _, l in ipairs(ls) do l:close() end
-srv:close()
+srv:close() peer:close()
 print("cancelled", okc)
 `, nu, na, nr), "many.lua")
 	if err != nil {
