@@ -102,6 +102,8 @@ func TestREPLCompactNetworkValues(t *testing.T) {
 	tm.expect(`{"127.0.0.1", 80}` + "\n")
 	tm.send(`print(e.addr, e)` + "\r")
 	tm.expect(`127.0.0.1:80` + "\t" + `{AF_INET, SOCK_STREAM, IPPROTO_TCP, "", {"127.0.0.1", 80}}` + "\n")
+	tm.send(`dir(e.addr)` + "\r")
+	tm.expect(`{"host", "port"}` + "\n")
 	tm.send(`pp({where = e.addr, n = 1})` + "\r")
 	tm.expect(`{n = 1, where = {"127.0.0.1", 80}}` + "\n")
 	// What the prompt shows can be typed back.

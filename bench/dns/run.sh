@@ -35,7 +35,7 @@ GO=$(addr go); ZONE=$(addr zone); HANDLER=$(addr handler)
 
 # The loop contenders take turns in LOOP_SLICES slices of LOOP_N/LOOP_SLICES
 # queries, for the same reason as the flood's servers below.
-LOOP_SLICES=5; SLICE_N=$((LOOP_N / LOOP_SLICES)); LOOP_N=$((SLICE_N * LOOP_SLICES))
+LOOP_SLICES=10; SLICE_N=$((LOOP_N / LOOP_SLICES)); LOOP_N=$((SLICE_N * LOOP_SLICES))
 host=${GO%:*}; port=${GO##*:}
 for i in $(seq "$SLICE_N"); do echo "@$host -p $port web.lab.test A +short +tries=1 +time=2"; done > "$TMP/batch"
 

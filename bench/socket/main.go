@@ -19,6 +19,7 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 
+	"socklab/internal/gcpace"
 	_ "socklab/luabind/modules"
 	"socklab/luabind/runtime"
 )
@@ -134,6 +135,7 @@ func runLua(file string, args []string) {
 	if err != nil {
 		panic(err)
 	}
+	gcpace.Start() // as cmd/socklab does
 	rt := runtime.New()
 	proto, err := rt.Compile(string(src), file)
 	if err != nil {

@@ -1,6 +1,7 @@
 package dns
 
 import (
+	"encoding/binary"
 	"fmt"
 	"net"
 	"reflect"
@@ -147,6 +148,16 @@ type Record struct {
 // line and parsing that line back: what is served is exactly what a zone
 // file would hold.
 func BuildRR(r Record) (miekg.RR, error) {
+	// A record given by its data text is looked up before anything is
+	// checked or written: a server's handler returns the same few, and
+	// only texts that built a record are remembered.
+	var key string
+	if r.Data != "" && len(r.Fields) == 0 {
+		key = recordKey(r)
+		if rr, ok := parsed.getOne(key); ok {
+			return rr, nil
+		}
+	}
 	name, err := CheckName(r.Name)
 	if err != nil {
 		return nil, err
@@ -166,20 +177,31 @@ func BuildRR(r Record) (miekg.RR, error) {
 	if data == "" {
 		return nil, fmt.Errorf("%s %s: no data (give data = \"…\" or the fields %s)", name, TypeName(r.Type), strings.Join(FieldNames(r.Type), ", "))
 	}
-	text := head + data
-	key := "\x00" + text // NewRR's text, apart from ParseZone's (other defaults)
-	if rrs, ok := parsed.get(key); ok && len(rrs) == 1 {
-		return rrs[0], nil
-	}
-	rr, err := miekg.NewRR(text)
+	rr, err := miekg.NewRR(head + data)
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: %s", name, TypeName(r.Type), ZoneErrorText(err))
 	}
 	if rr == nil {
 		return nil, fmt.Errorf("%s %s: no record", name, TypeName(r.Type))
 	}
-	parsed.put(key, []miekg.RR{rr})
+	if key != "" {
+		parsed.put(key, []miekg.RR{rr})
+	}
 	return rr, nil
+}
+
+// recordKey names r in the parsed cache. It starts with a NUL, which no
+// zone text that ParseZone remembers does.
+func recordKey(r Record) string {
+	b := make([]byte, 0, 1+4+2+2+len(r.Name)+1+len(r.Data))
+	b = append(b, 0)
+	b = binary.BigEndian.AppendUint32(b, r.TTL)
+	b = binary.BigEndian.AppendUint16(b, r.Type)
+	b = binary.BigEndian.AppendUint16(b, r.Class)
+	b = append(b, r.Name...)
+	b = append(b, 0)
+	b = append(b, r.Data...)
+	return string(b)
 }
 
 // dataFromFields writes named fields as zone-file data, in the type's

@@ -40,6 +40,17 @@ func (c *parsedCache) get(text string) ([]miekg.RR, bool) {
 	return copyRRs(rrs), true
 }
 
+// getOne is get for a key that names one record.
+func (c *parsedCache) getOne(key string) (miekg.RR, bool) {
+	c.mu.Lock()
+	rrs, ok := c.m[key]
+	c.mu.Unlock()
+	if !ok || len(rrs) != 1 {
+		return nil, false
+	}
+	return miekg.Copy(rrs[0]), true
+}
+
 // put remembers what text parsed to; rrs stay the caller's.
 func (c *parsedCache) put(text string, rrs []miekg.RR) {
 	if len(text) > parsedCacheMaxLen || len(rrs) > parsedCacheMaxRRs {

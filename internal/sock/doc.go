@@ -13,7 +13,7 @@
 // netpoller when client and server share a CPU (bench/socket).
 //
 // Every goroutine blocked in a syscall holds an OS thread, and Go aborts
-// the process at 10,000 threads. So a Budget (DefaultBudget: 1000, or
+// the process at 10,000 threads. So a Budget (DefaultBudget: 128, or
 // $SOCKLAB_BLOCKING_THREADS) bounds the calls that may sleep in the kernel
 // at once. A call that finds its budget spent moves its socket, for good,
 // to Go's netpoller: the fd becomes O_NONBLOCK and is wrapped once in an

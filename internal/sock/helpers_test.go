@@ -3,41 +3,10 @@ package sock
 import (
 	"net"
 	"testing"
-	"time"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
-
-// echoServer serves loopback TCP echo until the test ends and returns its
-// port.
-func echoServer(tb testing.TB) int {
-	l, err := net.Listen("tcp4", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { l.Close() })
-	go func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				buf := make([]byte, 65536)
-				for {
-					n, err := c.Read(buf)
-					if err != nil {
-						return
-					}
-					c.Write(buf[:n])
-				}
-			}()
-		}
-	}()
-	return l.Addr().(*net.TCPAddr).Port
-}
 
 func loopback(port int) *unix.SockaddrInet4 {
 	return &unix.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}, Port: port}
@@ -49,17 +18,6 @@ func waitReadable(t *testing.T, s *Socket) {
 	fds := []unix.PollFd{{Fd: int32(s.Fileno()), Events: unix.POLLIN}}
 	if n, err := unix.Poll(fds, 30_000); n != 1 || err != nil {
 		t.Fatalf("no data after 30 s: %v", err)
-	}
-}
-
-// eventually polls cond until it holds, failing after 30 s.
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	for deadline := time.Now().Add(30 * time.Second); !cond(); {
-		if time.Now().After(deadline) {
-			t.Fatalf("after 30 s: %s", what)
-		}
-		time.Sleep(time.Millisecond)
 	}
 }
 

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"socklab/internal/sock/socktest"
 )
 
 type syncBuffer struct {
@@ -47,7 +49,7 @@ func TestInteractive(t *testing.T) {
 		go func() { done <- s.Interactive(ctx, in, &out) }()
 
 		peer.Write([]byte("from the peer\n"))
-		eventually(t, "the peer's line printed", func() bool { return strings.Contains(out.String(), "from the peer\n") })
+		socktest.Eventually(t, "the peer's line printed", func() bool { return strings.Contains(out.String(), "from the peer\n") })
 		typed.Write([]byte("typed\n"))
 		got := make([]byte, 6)
 		if _, err := io.ReadFull(peer, got); err != nil || string(got) != "typed\n" {

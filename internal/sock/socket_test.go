@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"socklab/internal/sock/socktest"
 )
 
 // A TCP connect to itself must not look like success: whatever port the
@@ -50,7 +52,7 @@ func TestSelfConnect(t *testing.T) {
 func TestCancelKeepsSocket(t *testing.T) {
 	t.Parallel()
 	for _, threads := range []int{0, 1} {
-		port := echoServer(t)
+		port := socktest.EchoServer(t)
 		s, err := NewSocket(unix.AF_INET, unix.SOCK_STREAM, 0, -1, NewBudget(threads))
 		if err != nil {
 			t.Fatal(err)
@@ -157,7 +159,7 @@ func TestAcceptedSocketTimeout(t *testing.T) {
 			// interrupt the recv.
 			ctx, cancel := context.WithCancel(context.Background())
 			go func() {
-				eventually(t, "recv blocked", func() bool { return armed(a) })
+				socktest.Eventually(t, "recv blocked", func() bool { return armed(a) })
 				cancel()
 			}()
 			err = recvResult(t, ctx, a)
@@ -292,7 +294,7 @@ func TestBudget(t *testing.T) {
 }
 
 func BenchmarkEngineConnectClose(b *testing.B) {
-	sa := loopback(echoServer(b))
+	sa := loopback(socktest.EchoServer(b))
 	for b.Loop() {
 		s, err := NewSocket(unix.AF_INET, unix.SOCK_STREAM, 0, -1, nil)
 		if err != nil {
@@ -309,7 +311,7 @@ func BenchmarkEngineEcho(b *testing.B) {
 	ctx := b.Context()
 	s, _ := NewSocket(unix.AF_INET, unix.SOCK_STREAM, 0, -1, nil)
 	defer s.Close()
-	if err := s.Connect(ctx, loopback(echoServer(b))); err != nil {
+	if err := s.Connect(ctx, loopback(socktest.EchoServer(b))); err != nil {
 		b.Fatal(err)
 	}
 	msg := make([]byte, 32)

@@ -92,3 +92,46 @@ func cpuTime() time.Duration {
 	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// BenchmarkQueryLoop is the query loop of bench/dns/run.sh in one process:
+// sequential queries against a zone server, from Lua's dns.query and from
+// the library's own client.
+func BenchmarkQueryLoop(b *testing.B) {
+	rrs, _ := engine.ParseZone("web.lab.test A 127.0.0.2")
+	srv, err := engine.Serve(engine.ServerConfig{Zone: engine.NewZone(rrs)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer srv.Close()
+	b.Run("go", func(b *testing.B) {
+		c := &miekg.Client{Timeout: 2 * time.Second}
+		cpu0 := cpuTime()
+		for b.Loop() {
+			q := new(miekg.Msg)
+			q.SetQuestion("web.lab.test.", miekg.TypeA)
+			q.SetEdns0(1232, false)
+			if r, _, err := c.Exchange(q, srv.Addr()); err != nil || len(r.Answer) != 1 {
+				b.Fatal(r, err)
+			}
+		}
+		b.ReportMetric(float64((cpuTime()-cpu0).Nanoseconds())/float64(b.N), "cpu-ns/op")
+	})
+	b.Run("lua", func(b *testing.B) {
+		e := runtimetest.New(b)
+		proto, err := e.RT.Compile(`
+			local addr, n = ...
+			for i = 1, n do
+				local r = dns.query("web.lab.test", "A", {server = addr})
+				if #r.answer ~= 1 then error("bad answer") end
+			end`, "loop")
+		if err != nil {
+			b.Fatal(err)
+		}
+		cpu0 := cpuTime()
+		b.ResetTimer()
+		if _, err := e.RT.Exec(context.Background(), proto, "loop", lua.LString(srv.Addr()), lua.LNumber(b.N)); err != nil {
+			b.Fatal(runtime.ErrorMessage(err))
+		}
+		b.ReportMetric(float64((cpuTime()-cpu0).Nanoseconds())/float64(b.N), "cpu-ns/op")
+	})
+}

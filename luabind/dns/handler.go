@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	miekg "github.com/miekg/dns"
 	lua "github.com/yuin/gopher-lua"
 
 	engine "socklab/internal/dns"
@@ -54,14 +55,42 @@ func requestTable(L *lua.LState, req engine.Request) *lua.LTable {
 	t := L.CreateTable(0, 8)
 	q := req.Question
 	t.RawSetString("name", lua.LString(q.Name))
-	t.RawSetString("type", lua.LString(engine.TypeName(q.Qtype)))
-	t.RawSetString("class", lua.LString(engine.ClassName(q.Qclass)))
+	t.RawSetString("type", nameValue(typeValues, q.Qtype, engine.TypeName))
+	t.RawSetString("class", nameValue(classValues, q.Qclass, engine.ClassName))
 	t.RawSetString("id", lua.LNumber(req.Msg.Id))
 	t.RawSetString("client", lua.LString(req.Client))
-	t.RawSetString("transport", lua.LString(req.Transport))
+	transport := transportUDP
+	if req.Transport != "udp" {
+		transport = lua.LString(req.Transport)
+	}
+	t.RawSetString("transport", transport)
 	t.RawSetString("rd", lua.LBool(req.Msg.RecursionDesired))
 	t.RawSetString("edns", lua.LBool(req.Msg.IsEdns0() != nil))
 	return t
+}
+
+// The names of types and classes as Lua values made once: a Lua value
+// holding a string costs an allocation each time it is made, and every
+// query's table needs two of them.
+var (
+	typeValues              = nameValues(miekg.TypeToString)
+	classValues             = nameValues(miekg.ClassToString)
+	transportUDP lua.LValue = lua.LString("udp")
+)
+
+func nameValues(names map[uint16]string) map[uint16]lua.LValue {
+	m := make(map[uint16]lua.LValue, len(names))
+	for n, s := range names {
+		m[n] = lua.LString(s)
+	}
+	return m
+}
+
+func nameValue(made map[uint16]lua.LValue, n uint16, name func(uint16) string) lua.LValue {
+	if v, ok := made[n]; ok {
+		return v
+	}
+	return lua.LString(name(n))
 }
 
 // answerFrom reads what a handler returned: nil (the zone answers), an

@@ -41,8 +41,8 @@ func recordTable(L *lua.LState, rr miekg.RR, meta *lua.LTable) *lua.LTable {
 	fields := engine.Fields(rr)
 	t := L.CreateTable(0, 5+len(fields))
 	t.RawSetString("name", lua.LString(h.Name))
-	t.RawSetString("type", lua.LString(engine.TypeName(h.Rrtype)))
-	t.RawSetString("class", lua.LString(engine.ClassName(h.Class)))
+	t.RawSetString("type", nameValue(typeValues, h.Rrtype, engine.TypeName))
+	t.RawSetString("class", nameValue(classValues, h.Class, engine.ClassName))
 	t.RawSetString("ttl", lua.LNumber(h.Ttl))
 	t.RawSetString("data", lua.LString(engine.Data(rr)))
 	for _, f := range fields {
@@ -106,8 +106,8 @@ func responseTable(L *lua.LState, resp *engine.Response) *lua.LTable {
 		q := m.Question[0]
 		qt := L.CreateTable(0, 3)
 		qt.RawSetString("name", lua.LString(q.Name))
-		qt.RawSetString("type", lua.LString(engine.TypeName(q.Qtype)))
-		qt.RawSetString("class", lua.LString(engine.ClassName(q.Qclass)))
+		qt.RawSetString("type", nameValue(typeValues, q.Qtype, engine.TypeName))
+		qt.RawSetString("class", nameValue(classValues, q.Qclass, engine.ClassName))
 		t.RawSetString("question", qt)
 	}
 	t.RawSetString("answer", sectionTable(L, m.Answer, meta))

@@ -108,8 +108,10 @@
 // the locals of functions that enclose a pcall from their closures. Our pcall
 // and xpcall run the protected call on a separate thread, so an error unwinds
 // only that thread's frames, whose upvalues are its own. error() computes the
-// position of its level as Lua 5.1 does, and an xpcall whose handler fails
-// returns "error in error handling".
+// position of its level as Lua 5.1 does, counting on past the bottom of a
+// protected call's thread into the thread that called pcall (so
+// pcall(error, "x", 2) names the pcall's line), and an xpcall whose handler
+// fails returns "error in error handling".
 //
 // # Methods
 //

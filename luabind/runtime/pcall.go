@@ -34,16 +34,38 @@ func baseError(L *lua.LState) int {
 
 // position is Lua 5.1's luaL_where: "chunk:line: " of the function level
 // levels above error's own frame, or "" when that is a Go function or
-// beyond the stack of this thread.
+// beyond the stack. A protected call runs on a thread of its own, so the
+// stack goes on, past the bottom of that thread, in the thread that called
+// pcall (whose frame 0 is pcall itself): `pcall(error, "x", 2)` names the
+// line of the pcall, as in Lua 5.1.
 func position(L *lua.LState, level int) string {
-	dbg, ok := L.GetStack(level)
-	if !ok {
-		return ""
+	rt := Of(L)
+	for {
+		dbg, ok := L.GetStack(level)
+		if ok {
+			if _, err := L.GetInfo("Sl", dbg, lua.LNil); err != nil || dbg.CurrentLine <= 0 {
+				return ""
+			}
+			return fmt.Sprintf("%s:%d: ", dbg.Source, dbg.CurrentLine)
+		}
+		caller := rt.pcallCaller[L]
+		if caller == nil {
+			return ""
+		}
+		level -= stackDepth(L)
+		L = caller
 	}
-	if _, err := L.GetInfo("Sl", dbg, lua.LNil); err != nil || dbg.CurrentLine <= 0 {
-		return ""
+}
+
+// stackDepth is how many frames L's stack holds.
+func stackDepth(L *lua.LState) int {
+	n := 0
+	for {
+		if _, ok := L.GetStack(n); !ok {
+			return n
+		}
+		n++
 	}
-	return fmt.Sprintf("%s:%d: ", dbg.Source, dbg.CurrentLine)
 }
 
 // callable reports whether v can be called: a function, or a value whose
@@ -78,7 +100,9 @@ func protectedCall(L *lua.LState, fn lua.LValue, first int, handler *lua.LFuncti
 	for i := first; i <= top; i++ {
 		args = append(args, L.Get(i))
 	}
+	rt.pcallCaller[co] = L
 	results, err := callOn(co, fn, args, handler)
+	delete(rt.pcallCaller, co)
 	if err != nil && Interrupted(L) {
 		L.RaiseError("%s", ErrInterrupted.Error())
 	}

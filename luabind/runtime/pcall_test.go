@@ -103,14 +103,22 @@ var pcallCases = map[string]string{
 const pcallPrelude = `function strip(m) if type(m) ~= "string" then return m end return (m:gsub("^[^:]*:%d+: ", "")) end
 `
 
-func TestPcallMatchesLua51(t *testing.T) {
-	lua51, err := exec.LookPath("lua5.1")
+// lua51 returns Debian's lua5.1, the reference the differential tests
+// compare with; it skips the test when it is missing, unless CI=true.
+func lua51(t *testing.T) string {
+	t.Helper()
+	path, err := exec.LookPath("lua5.1")
 	if err != nil {
 		if os.Getenv("CI") != "" {
 			t.Fatal("lua5.1 is not installed; .ci/run must install it")
 		}
 		t.Skip("lua5.1 not installed (apt-get install lua5.1): cannot compare")
 	}
+	return path
+}
+
+func TestPcallMatchesLua51(t *testing.T) {
+	lua51 := lua51(t)
 	dir := t.TempDir()
 	for name, src := range pcallCases {
 		t.Run(name, func(t *testing.T) {
@@ -130,5 +138,61 @@ func TestPcallMatchesLua51(t *testing.T) {
 				t.Errorf("socklab printed\n%s\nlua5.1 printed\n%s", got, want)
 			}
 		})
+	}
+}
+
+// error's level counts the frames of the code that called pcall, as in Lua
+// 5.1, although the protected call runs on a thread of its own:
+// `pcall(error, "x", 2)` names the line of the pcall.
+func TestErrorLevelThroughPcallMatchesLua51(t *testing.T) {
+	t.Parallel()
+	const src = `print(pcall(error, "x", 2))
+print(pcall(error, "x", 3))
+local function f() error("y", 2) end
+print(pcall(f))
+local function g()
+  f()
+end
+print(pcall(g))
+print(pcall(pcall, error, "w", 3))
+print(pcall(pcall, error, "w", 4))
+print(xpcall(function() error("v", 2) end, function(m) return m end))
+local function h()
+  return pcall(error, "in h", 2)
+end
+print(h())
+coroutine.wrap(function()
+  print(pcall(error, "c", 2))
+end)()
+print(pcall(error, "x", 100))
+`
+	const want = `false	test:1: x
+false	x
+false	y
+false	test:6: y
+true	false	test:9: w
+true	false	w
+false	v
+false	test:13: in h
+false	test:17: c
+false	x
+`
+	got := mustRun(t, src)
+	if got != want {
+		t.Errorf("socklab printed\n%s\nwant\n%s", got, want)
+	}
+	lua51 := lua51(t)
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "test"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(lua51, "test") // chunk name "test", as socklab's
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("lua5.1: %v\n%s", err, out)
+	}
+	if string(out) != want {
+		t.Errorf("lua5.1 printed\n%s\nwant\n%s", out, want)
 	}
 }

@@ -337,8 +337,9 @@ func (rt *Runtime) TypeOf(v lua.LValue) *Type {
 func (rt *Runtime) Modules() []*Module { return rt.modules }
 
 // Members lists the names completion offers after `v.` or `v:`: a table's
-// string keys (and those of its __index table), or a userdata's methods and
-// fields. Call with the lock held.
+// string keys (and those of its __index table and its metatable's
+// __fields list), or a userdata's methods and fields. Call with the lock
+// held.
 func (rt *Runtime) Members(v lua.LValue) []string {
 	seen := map[string]bool{}
 	var add func(v lua.LValue, depth int)
@@ -355,6 +356,15 @@ func (rt *Runtime) Members(v lua.LValue) []string {
 			})
 			if mt, ok := x.Metatable.(*lua.LTable); ok {
 				add(mt.RawGetString("__index"), depth+1)
+				// Fields a function __index answers (an address's host and
+				// port) are listed in __fields.
+				if fields, ok := mt.RawGetString("__fields").(*lua.LTable); ok {
+					fields.ForEach(func(_, f lua.LValue) {
+						if s, ok := f.(lua.LString); ok {
+							seen[string(s)] = true
+						}
+					})
+				}
 			}
 		case *lua.LUserData:
 			if t := rt.TypeOf(x); t != nil {

@@ -53,7 +53,8 @@ type Runtime struct {
 	// print as socket.AF_INET → 2 (AF_INET).
 	constantNames map[string]bool
 
-	threadPool []*lua.LState // idle threads for pcall, guarded by the lock
+	threadPool  []*lua.LState               // idle threads for pcall, guarded by the lock
+	pcallCaller map[*lua.LState]*lua.LState // a running pcall's thread → the thread that called pcall; the lock guards it
 
 	exitHook func(code int) // os.exit; set by the shell
 }
@@ -75,13 +76,18 @@ func Of(L *lua.LState) *Runtime {
 func New() *Runtime {
 	L := lua.NewState(lua.Options{
 		// Threads are made per task and per pcall: keep them small and let
-		// them grow, so that 10,000 sleeping tasks fit comfortably.
+		// them grow, so that 10,000 waiting tasks fit in 200 MB
+		// (bench/memory). The registry (a thread's value stack) starts at
+		// 64 slots, 1 KiB: a task's function and the calls it makes
+		// rarely need more, and it grows by 256 when they do.
 		CallStackSize:       1024,
 		MinimizeStackMemory: true,
-		RegistrySize:        256,
+		RegistrySize:        128, // NewState's least; threads get 64 below
 		RegistryMaxSize:     1 << 20,
 		RegistryGrowStep:    256,
 	})
+	// NewThread copies L.Options as they are when it is called.
+	L.Options.RegistrySize = 64
 	ctx, stop := context.WithCancel(context.Background())
 	rt := &Runtime{
 		L:       L,
@@ -96,6 +102,7 @@ func New() *Runtime {
 		names:   map[*lua.LTable]Names{},
 
 		constantNames: map[string]bool{},
+		pcallCaller:   map[*lua.LState]*lua.LState{},
 	}
 	rt.root = &Task{rt: rt, id: 0, name: "main", ctx: ctx, cancel: stop, done: make(chan struct{})}
 	byGlobal.Store(L.G, rt)

@@ -69,6 +69,10 @@ func installAddrMeta(L *lua.LState) {
 		return 1
 	}))
 	L.SetField(mt, "__name", lua.LString("address"))
+	fields := L.NewTable()
+	fields.Append(lua.LString("host"))
+	fields.Append(lua.LString("port"))
+	L.SetField(mt, "__fields", fields) // dir(a) and a.<TAB> list them
 }
 
 func hostPort(host string, port int) string {

@@ -2,47 +2,19 @@ package socket
 
 import (
 	"context"
-	"net"
 	"strconv"
 	"testing"
 
 	lua "github.com/yuin/gopher-lua"
 
+	"socklab/internal/sock/socktest"
 	"socklab/luabind/runtime"
 )
-
-func echoServer(b testing.TB) int {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { l.Close() })
-	go func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				buf := make([]byte, 65536)
-				for {
-					n, err := c.Read(buf)
-					if err != nil {
-						return
-					}
-					c.Write(buf[:n])
-				}
-			}()
-		}
-	}()
-	return l.Addr().(*net.TCPAddr).Port
-}
 
 // BenchmarkLuaEcho is bench/socket's echo client: one op is one 32-byte
 // round trip made by Lua code (send, recv) through the runtime.
 func BenchmarkLuaEcho(b *testing.B) {
-	port := echoServer(b)
+	port := socktest.EchoServer(b)
 	rt := runtime.New()
 	defer rt.Close()
 	proto, err := rt.Compile(`
@@ -68,7 +40,7 @@ s:close()
 
 // BenchmarkLuaConnectClose is socket(), connect() and close() from Lua.
 func BenchmarkLuaConnectClose(b *testing.B) {
-	port := echoServer(b)
+	port := socktest.EchoServer(b)
 	rt := runtime.New()
 	defer rt.Close()
 	proto, err := rt.Compile(`local port, n = ...

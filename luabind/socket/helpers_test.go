@@ -125,17 +125,6 @@ func (r *luaRun) wait(t *testing.T) error {
 	}
 }
 
-// eventually polls cond until it holds, failing after 30 s.
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	for deadline := time.Now().Add(30 * time.Second); !cond(); {
-		if time.Now().After(deadline) {
-			t.Fatalf("after 30 s: %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
-
 // need skips the test when a peer program is missing, unless CI=true.
 func need(t *testing.T, prog string) string {
 	t.Helper()

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"socklab/internal/sock/socktest"
 )
 
 // Interop with real peers: Python, socat and nc, over IPv4, IPv6 and Unix
@@ -48,7 +50,7 @@ func startPeer(t *testing.T, name string, args ...string) *bufio.Reader {
 }
 
 func waitDial(t *testing.T, network, addr string) {
-	eventually(t, "peer at "+addr+" comes up", func() bool {
+	socktest.Eventually(t, "peer at "+addr+" comes up", func() bool {
 		c, err := net.Dial(network, addr)
 		if err == nil {
 			c.Close()
@@ -179,7 +181,7 @@ print("served")
 	done := make(chan string, 1)
 	go func() { out, err := env{}.tryLua(t, script, nil); done <- fmt.Sprint(out, err) }()
 	var port, uport int
-	eventually(t, "the server writes its ports", func() bool {
+	socktest.Eventually(t, "the server writes its ports", func() bool {
 		b, err := os.ReadFile(portsFile)
 		if err != nil || len(b) == 0 || b[len(b)-1] != '\n' {
 			return false

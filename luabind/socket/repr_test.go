@@ -1,6 +1,13 @@
 package socket
 
-import "testing"
+import (
+	"strings"
+	"testing"
+
+	lua "github.com/yuin/gopher-lua"
+
+	"socklab/luabind/runtime"
+)
 
 // Entries and addresses keep their values (numbers stay numbers); their
 // metatables give the compact forms the REPL and pp show.
@@ -31,5 +38,22 @@ true	true
 `
 	if out != want {
 		t.Errorf("got:\n%s\nwant:\n%s", out, want)
+	}
+}
+
+// dir(a) and completion list an address's host and port.
+func TestAddressMembers(t *testing.T) {
+	t.Parallel()
+	rt := runtime.New()
+	defer rt.Close()
+	var names []string
+	rt.Do(func(L *lua.LState) {
+		if err := L.DoString(`a = socket.getaddrinfo("127.0.0.1", 80)[1].addr`); err != nil {
+			t.Fatal(err)
+		}
+		names = rt.Members(L.GetGlobal("a"))
+	})
+	if strings.Join(names, ",") != "host,port" {
+		t.Errorf("members %q, want host and port", names)
 	}
 }

@@ -2,31 +2,14 @@ package socket
 
 import (
 	"fmt"
-	"os"
 	goruntime "runtime"
 	"strings"
 	"testing"
 	"time"
 
+	"socklab/internal/sock/socktest"
 	"socklab/luabind/runtime"
 )
-
-func fdCount() int {
-	ents, _ := os.ReadDir("/proc/self/fd")
-	return len(ents)
-}
-
-// noMoreFds waits (up to 30 s) until the process has at most fds
-// descriptors open: sockets of ended tasks close as those tasks finish.
-func noMoreFds(t *testing.T, fds int) {
-	t.Helper()
-	for deadline := time.Now().Add(30 * time.Second); fdCount() > fds; {
-		if time.Now().After(deadline) {
-			t.Fatalf("fds: %d before, %d after", fds, fdCount())
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
 
 // A TCP connect to itself must not look like success (the engine's own
 // test tries the whole ephemeral range).
@@ -77,10 +60,10 @@ print("ok")
 // Not parallel: it counts the process's descriptors and goroutines.
 func TestNoLeaks(t *testing.T) {
 	goruntime.GC()
-	fds, gs := fdCount(), goruntime.NumGoroutine()
+	fds, gs := socktest.FdCount(), goruntime.NumGoroutine()
 	env{}.testNoLeaks(t)
-	noMoreFds(t, fds)
-	eventually(t, fmt.Sprintf("goroutines back to %d", gs+2), func() bool { return goruntime.NumGoroutine() <= gs+2 })
+	socktest.WaitFds(t, fds)
+	socktest.Eventually(t, fmt.Sprintf("goroutines back to %d", gs+2), func() bool { return goruntime.NumGoroutine() <= gs+2 })
 }
 
 // A blocked accept, recv and recvfrom end when their task is cancelled;
@@ -109,9 +92,9 @@ c:close() conn:close() srv:close() srv2:close()
 
 // Not parallel: it counts the process's descriptors.
 func TestCancelBlockedCalls(t *testing.T) {
-	fds := fdCount()
+	fds := socktest.FdCount()
 	env{}.testCancelBlockedCalls(t)
-	noMoreFds(t, fds)
+	socktest.WaitFds(t, fds)
 }
 
 // Ctrl-C (the Exec context) interrupts a blocked recv at top level too.

@@ -3,27 +3,15 @@ package socket
 import (
 	"context"
 	"fmt"
-	"os"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"socklab/internal/sock"
+	"socklab/internal/sock/socktest"
 	"socklab/luabind/runtime"
 	"socklab/luabind/runtime/runtimetest"
 )
-
-func threadCount() int {
-	b, _ := os.ReadFile("/proc/self/status")
-	for _, l := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(l, "Threads:"); ok {
-			n, _ := strconv.Atoi(strings.TrimSpace(v))
-			return n
-		}
-	}
-	return -1
-}
 
 // More tasks than Go has threads (10,000) block at once in recvfrom, accept
 // and recv, then are all cancelled: the process survives, the calls beyond
@@ -31,7 +19,7 @@ func threadCount() int {
 //
 // Not parallel: it counts the process's threads and descriptors.
 func TestManyBlockedTasks(t *testing.T) {
-	fds := fdCount()
+	fds := socktest.FdCount()
 	// A budget of a quarter of the tasks: most of them wait in the
 	// netpoller, as beyond Go's thread limit.
 	budget := sock.NewBudget(min(sock.DefaultBudget.Max(), manyTasks/4))
@@ -108,7 +96,7 @@ print("cancelled", okc)
 		case <-time.After(20 * time.Millisecond):
 		}
 		if strings.Contains(out.String(), "blocked") {
-			threads = threadCount()
+			threads = socktest.ThreadCount()
 		}
 	}
 	if err := <-done; err != nil {
@@ -122,7 +110,7 @@ print("cancelled", okc)
 	if threads > budget.Max()+500 {
 		t.Errorf("%d threads for %d blocked tasks", threads, n)
 	}
-	noMoreFds(t, fds)
+	socktest.WaitFds(t, fds)
 	if b := budget.InUse(); b != 0 {
 		t.Errorf("%d thread slots still taken", b)
 	}
