@@ -10,6 +10,7 @@ import (
 	"os/signal"
 	"regexp"
 	"strings"
+	"sync/atomic"
 
 	"github.com/ergochat/readline"
 	lua "github.com/yuin/gopher-lua"
@@ -205,24 +206,41 @@ func (s *session) eval(proto *lua.FunctionProto, sigc chan os.Signal, out, errOu
 	for len(sigc) > 0 { // a stale Ctrl-C must not interrupt the new chunk
 		<-sigc
 	}
+	// Each Ctrl-C while the chunk runs interrupts it (a call such as
+	// net.scan may return a partial result and let the line go on: the
+	// next Ctrl-C interrupts it again); once it has returned, Ctrl-C
+	// interrupts the printer's __tostring calls instead.
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	intr := make(chan struct{}, 1)
+	var ran atomic.Bool
 	done := make(chan struct{})
 	go func() {
-		select {
-		case <-sigc:
-			cancel()
-		case <-done:
+		for {
+			select {
+			case <-sigc:
+				if ran.Load() {
+					cancel()
+					continue
+				}
+				select {
+				case intr <- struct{}{}:
+				default:
+				}
+			case <-done:
+				return
+			}
 		}
 	}()
-	results, err := s.rt.Exec(ctx, proto, s.chunkName())
-	defer close(done) // Ctrl-C still interrupts the printer's __tostring calls
+	results, err := s.rt.ExecInterruptible(intr, proto, s.chunkName())
+	ran.Store(true)
+	defer close(done)
 
 	switch {
 	// A chunk whose last act is a tail call of a Go function (`sleep(60)`
-	// runs as `return sleep(60)`) can end without error when interrupted:
-	// Ctrl-C counts, whatever Exec returned.
-	case ctx.Err() != nil || err != nil && runtime.IsInterrupted(err):
+	// runs as `return sleep(60)`) and that was interrupted ends with the
+	// interruption too (the runtime checks after the call).
+	case err != nil && runtime.IsInterrupted(err):
 		fmt.Fprintln(errOut, s.colour.paint(s.colour.err, "interrupted"))
 	case err != nil:
 		msg := explainCallError(s.rt, s.entrySrc, runtime.ErrorMessage(err))

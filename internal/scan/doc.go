@@ -45,7 +45,11 @@
 // times the fastest answer, so a few answers delayed by a busy machine do
 // not set the timeout of every silent port); retransmission of silent
 // probes up to one more try than the highest try that was ever answered
-// (nmap's rule, at least one retry, at most MaxRetries); and a congestion
+// (nmap's rule, at least one retry, at most MaxRetries), sent at once
+// only while the host has shown drops or as a loss probe (its first 256
+// silent ports, then one in 8), so a firewalled host that answers every
+// probe it answers at the first try costs one probe per filtered port,
+// not nmap's two; and a congestion
 // window that halves (at most once per timeout) when a retransmission is
 // answered, i.e. when the host or the path drops, and grows by one per
 // answer. Silent ports are called filtered only when the scan settles: a
@@ -56,8 +60,12 @@
 //
 // With several targets, host discovery comes first (unless
 // Options.SkipDiscovery, nmap's -Pn): a connect to ports 80 and 443 of
-// each; a host that answers neither (RST or SYN-ACK) is reported down and
-// not port-scanned. Hosts are interleaved, so one slow host does not hold
+// each and, when the process may open an ICMP socket (raw as root, or
+// datagram where net.ipv4.ping_group_range allows it), one ICMP echo
+// request, sent by socklab/internal/ping. A host that answers none (RST,
+// SYN-ACK or echo reply) is reported down and not port-scanned: a /24
+// with three hosts up reports three hosts' ports, not 253 hosts of
+// filtered ports. Hosts are interleaved, so one slow host does not hold
 // the others up.
 //
 // # One cancellation story

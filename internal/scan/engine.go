@@ -66,7 +66,10 @@ type Options struct {
 	// answer is probed (TCP silence, UDP silence) before that state is
 	// reported. 0 means adaptive: nmap's rule, one more try than the
 	// highest try that was ever answered on that host, at least 1 retry
-	// and at most the template's MaxRetries. A negative value means none.
+	// and at most the template's MaxRetries, except that a host that has
+	// dropped nothing gets retries only as loss probes (its first 256
+	// silent ports, then one in 8; see retryNow). A negative value means
+	// none.
 	Retries int
 	// SkipDiscovery scans every target even if host discovery finds it
 	// down (nmap's -Pn). Discovery runs only when there are several
@@ -100,6 +103,7 @@ type Options struct {
 	ops    *sysOps       // tests: injected syscalls (nil = real ones)
 	mode   probeMode     // tests and benchmarks: connect strategy
 	giveUp time.Duration // tests: how long a resource shortage may last (0 = resourceGiveUp)
+	noICMP bool          // tests: host discovery by connect probes only
 }
 
 // HostState says whether a host answered.

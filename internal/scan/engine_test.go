@@ -171,21 +171,29 @@ func TestResourceErrorsRetried(t *testing.T) {
 // and checks the detector; and checks that the engine re-probes one.
 func TestSelfConnectDetected(t *testing.T) {
 	t.Parallel()
-	ln, err := net.Listen("tcp4", "127.0.0.1:0") // reserve a free port number
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
 	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer unix.Close(fd)
 	unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_REUSEADDR, 1)
-	sa := &unix.SockaddrInet4{Port: port, Addr: [4]byte{127, 0, 0, 1}}
-	if err := unix.Bind(fd, sa); err != nil {
-		t.Fatal(err)
+	// Bind to a port number that was free a moment ago; another process
+	// of this busy machine may take it meanwhile: pick another then.
+	var sa *unix.SockaddrInet4
+	for try := 0; ; try++ {
+		ln, err := net.Listen("tcp4", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		sa = &unix.SockaddrInet4{Port: ln.Addr().(*net.TCPAddr).Port, Addr: [4]byte{127, 0, 0, 1}}
+		ln.Close()
+		err = unix.Bind(fd, sa)
+		if err == nil {
+			break
+		}
+		if err != unix.EADDRINUSE || try == 100 {
+			t.Fatal(err)
+		}
 	}
 	for {
 		err = unix.Connect(fd, sa)
@@ -201,7 +209,7 @@ func TestSelfConnectDetected(t *testing.T) {
 	}
 
 	// A genuine connection is not one.
-	ln, err = net.Listen("tcp4", "127.0.0.1:0")
+	ln, err := net.Listen("tcp4", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -385,4 +393,59 @@ func TestDefaultRetry(t *testing.T) {
 	if got, err := fakeScan(t, f, 80, Options{Retries: -1}); err != nil || got != Filtered {
 		t.Errorf("timeout, no retries: %q, %v; want filtered", got, err)
 	}
+}
+
+// TestLossProbes: on a host that drops nothing, silent ports are probed
+// again only as loss probes (the first alwaysRetried, then one in
+// lossProbeEvery), so a firewalled host costs about one probe per port;
+// once a retransmission is answered (the host drops: here every first
+// probe was lost and every later one is refused), each port put off is
+// probed again and ends with its real state.
+func TestLossProbes(t *testing.T) {
+	t.Parallel()
+	const n = 2000
+	ports := make([]int, n)
+	for i := range ports {
+		ports[i] = i + 1
+	}
+	scan := func(f *fakeOps) *Report {
+		t.Helper()
+		rep, err := Scan(context.Background(), loopback4, ports, Options{ops: f.ops(), Concurrency: 1, Timeout: time.Millisecond})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.open.Load() != 0 {
+			t.Errorf("%d fake sockets left open", f.open.Load())
+		}
+		return rep
+	}
+	silent := func(k int) [][]error {
+		c := make([][]error, k)
+		for i := range c {
+			c[i] = []error{unix.ETIMEDOUT}
+		}
+		return c
+	}
+
+	rep := scan(&fakeOps{connects: silent(10 * n)})
+	for _, r := range rep.Results {
+		if r.State != Filtered {
+			t.Fatalf("silent host: port %d %s", r.Port, r.State)
+		}
+	}
+	if want := int64(n + alwaysRetried + (n-alwaysRetried)/lossProbeEvery + 1); rep.Probes > want {
+		t.Errorf("silent host: %d probes, want at most %d", rep.Probes, want)
+	}
+
+	// One worker probes in order, a retry right after its port: ports
+	// 1-256 are silent twice, 257 (a loss probe) twice, 258-264 once
+	// (put off), 265 once and its loss probe is refused: the host drops.
+	// Every later probe is refused.
+	rep = scan(&fakeOps{connects: append(silent(2*alwaysRetried+2+7+1), []error{unix.ECONNREFUSED})})
+	for _, r := range rep.Results {
+		if r.State != Closed {
+			t.Fatalf("lossy host: port %d %s (%s), want closed", r.Port, r.State, r.Reason)
+		}
+	}
+	t.Logf("lossy host: %d probes for %d ports", rep.Probes, n)
 }

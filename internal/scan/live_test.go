@@ -472,8 +472,8 @@ func firewalledHost(t *testing.T, listeners []int, closedLo, closedHi int) {
 }
 
 // checkStates requires exactly: the listeners open, lo..hi closed, every
-// other port of the report filtered (reason no-response).
-func checkStates(t *testing.T, rep *Report, listeners []int, lo, hi int) {
+// other port of the report filtered (for the reason filteredWhy, if not "").
+func checkStates(t *testing.T, rep *Report, listeners []int, lo, hi int, filteredWhy string) {
 	t.Helper()
 	open := map[int]bool{}
 	for _, p := range listeners {
@@ -481,14 +481,14 @@ func checkStates(t *testing.T, rep *Report, listeners []int, lo, hi int) {
 	}
 	bad := 0
 	for _, r := range rep.Results {
-		want, reason := Filtered, ReasonNoResponse
+		want, reason := Filtered, filteredWhy
 		switch {
 		case open[r.Port]:
 			want, reason = Open, ReasonSynAck
 		case r.Port >= lo && r.Port <= hi:
 			want, reason = Closed, ReasonConnRefused
 		}
-		if r.State != want || r.Reason != reason {
+		if r.State != want || reason != "" && r.Reason != reason {
 			if bad++; bad <= 10 {
 				t.Errorf("port %d: %s (%s), want %s (%s)", r.Port, r.State, r.Reason, want, reason)
 			}
@@ -499,73 +499,102 @@ func checkStates(t *testing.T, rep *Report, listeners []int, lo, hi int) {
 	}
 }
 
-// TestNetnsFirewalled: a host that drops SYNs except to three listeners
-// and a block of closed ports, scanned with the default (adaptive) timing
-// over 1-5000: exactly those sets, every run (and under ulimit -n 256, over
-// 1001-2600).
-func TestNetnsFirewalled(t *testing.T) {
-	t.Parallel()
+// forUlimits runs body as subtests in a private namespace of its own,
+// once as is and once under `ulimit -n 256`.
+func forUlimits(t *testing.T, body func(t *testing.T)) {
 	for _, ulimit := range []int{0, 256} {
 		t.Run("ulimit"+strconv.Itoa(ulimit), func(t *testing.T) {
 			t.Parallel() // each in a namespace of its own, mostly waiting out timeouts
 			if !scantest.Child(t, scantest.NS{Ulimit: ulimit}) {
 				return
 			}
-			l := scantest.Listen(t, 3, 0)
-			firewalledHost(t, l.TCP, 2001, 2500)
-			ports, runs := allPorts()[:5000], 3
-			if ulimit > 0 {
-				// About 120 probes in flight: 1,100 dropped ports around
-				// the closed block still fill the window many times over.
-				ports, runs = allPorts()[1000:2600], 1
-			}
-			for _, p := range l.TCP {
-				if p > ports[len(ports)-1] || p < ports[0] {
-					ports = append(ports, p)
-				}
-			}
-			for i := range runs {
-				rep, err := Scan(context.Background(), loopback4, ports, Options{})
-				if err != nil {
-					t.Fatal(err)
-				}
-				checkStates(t, rep, l.TCP, 2001, 2500)
-				t.Logf("run %d: %v, %d probes, %d backoffs", i, rep.Elapsed.Round(time.Millisecond), rep.Probes, rep.Backoffs)
-			}
+			body(t)
 		})
 	}
+}
+
+// TestNetnsFirewalled: a host that drops SYNs except to three listeners
+// and a block of closed ports, scanned with the default (adaptive) timing
+// over 1-5000: exactly those sets, every run (and under ulimit -n 256).
+// SOCKLAB_SCAN_REPEAT repeats the scan (bench/scan/repeat.sh: 20 of 20).
+func TestNetnsFirewalled(t *testing.T) {
+	t.Parallel()
+	forUlimits(t, func(t *testing.T) {
+		l := scantest.Listen(t, 3, 0)
+		firewalledHost(t, l.TCP, 2001, 2500)
+		ports := allPorts()[:5000]
+		for _, p := range l.TCP {
+			if p > 5000 {
+				ports = append(ports, p)
+			}
+		}
+		for i := range scantest.Repeats(1) {
+			rep, err := Scan(context.Background(), loopback4, ports, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkStates(t, rep, l.TCP, 2001, 2500, ReasonNoResponse)
+			t.Logf("run %d: %v, %d probes, %d backoffs", i, rep.Elapsed.Round(time.Millisecond), rep.Probes, rep.Backoffs)
+		}
+	})
+}
+
+// TestNetnsRejecting: a host whose firewall rejects SYNs with ICMP
+// admin-prohibited except to three listeners and a block of ports it
+// resets (closed). The kernel rate-limits the ICMP errors, so most
+// rejected probes go unanswered: every one must still end filtered, every
+// reset port closed, every listener open (also under ulimit -n 256).
+func TestNetnsRejecting(t *testing.T) {
+	t.Parallel()
+	forUlimits(t, func(t *testing.T) {
+		l := scantest.Listen(t, 3, 0)
+		rules := [][]string{{"-p", "tcp", "--syn", "--dport", "1001:1500", "-j", "REJECT", "--reject-with", "tcp-reset"}}
+		for _, p := range l.TCP {
+			rules = append(rules, []string{"-p", "tcp", "--syn", "--dport", strconv.Itoa(p), "-j", "ACCEPT"})
+		}
+		rules = append(rules, []string{"-p", "tcp", "--syn", "-j", "REJECT", "--reject-with", "icmp-admin-prohibited"})
+		scantest.Firewall(t, rules...)
+		ports := append(allPorts()[:3000], l.TCP...)
+		for i := range scantest.Repeats(1) {
+			rep, err := Scan(context.Background(), loopback4, ports, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkStates(t, rep, l.TCP, 1001, 1500, "")
+			t.Logf("run %d: %v, %d probes, %d backoffs", i, rep.Elapsed.Round(time.Millisecond), rep.Probes, rep.Backoffs)
+		}
+	})
 }
 
 // TestNetnsRateLimitedRSTs: a host whose RSTs are rate-limited (most
 // closed ports answer nothing on the first try): retransmissions and the
 // shrinking congestion window still find every closed port closed and
-// every open port open.
+// every open port open (also under ulimit -n 256).
 func TestNetnsRateLimitedRSTs(t *testing.T) {
 	t.Parallel()
-	if !scantest.Child(t, scantest.NS{}) {
-		return
-	}
-	l := scantest.Listen(t, 2, 0)
-	scantest.FirewallChain(t, "OUTPUT",
-		[]string{"-p", "tcp", "--tcp-flags", "RST", "RST", "-m", "limit", "--limit", "200/s", "--limit-burst", "20", "-j", "ACCEPT"},
-		[]string{"-p", "tcp", "--tcp-flags", "RST", "RST", "-j", "DROP"})
-	ports := append(allPorts()[:300], l.TCP...)
-	for i := range 2 {
-		rep, err := Scan(context.Background(), loopback4, ports, Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		open := map[int]bool{}
-		for _, p := range l.TCP {
-			open[p] = true
-		}
-		for _, r := range rep.Results {
-			if want := map[bool]State{true: Open, false: Closed}[open[r.Port]]; r.State != want {
-				t.Errorf("run %d: port %d %s (%s), want %s", i, r.Port, r.State, r.Reason, want)
+	forUlimits(t, func(t *testing.T) {
+		l := scantest.Listen(t, 2, 0)
+		scantest.FirewallChain(t, "OUTPUT",
+			[]string{"-p", "tcp", "--tcp-flags", "RST", "RST", "-m", "limit", "--limit", "200/s", "--limit-burst", "20", "-j", "ACCEPT"},
+			[]string{"-p", "tcp", "--tcp-flags", "RST", "RST", "-j", "DROP"})
+		ports := append(allPorts()[:300], l.TCP...)
+		for i := range scantest.Repeats(1) {
+			rep, err := Scan(context.Background(), loopback4, ports, Options{})
+			if err != nil {
+				t.Fatal(err)
 			}
+			open := map[int]bool{}
+			for _, p := range l.TCP {
+				open[p] = true
+			}
+			for _, r := range rep.Results {
+				if want := map[bool]State{true: Open, false: Closed}[open[r.Port]]; r.State != want {
+					t.Errorf("run %d: port %d %s (%s), want %s", i, r.Port, r.State, r.Reason, want)
+				}
+			}
+			t.Logf("run %d: %v, %d probes", i, rep.Elapsed.Round(time.Millisecond), rep.Probes)
 		}
-		t.Logf("run %d: %v, %d probes", i, rep.Elapsed.Round(time.Millisecond), rep.Probes)
-	}
+	})
 }
 
 // TestTemplates: the six templates are nmap's, in order, and out of range

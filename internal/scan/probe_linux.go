@@ -35,7 +35,11 @@ type sysOps struct {
 	write       func(fd int, p []byte) (int, error)
 	poll        func(fds []unix.PollFd, ms int) (int, error)
 	getsockerr  func(fd int) (int, error)
-	linger0     func(fd int)
+	// tcpState is the socket's TCP state (TCP_INFO's tcpi_state); nil
+	// in tests' fakes, which connState then reads with getsockerr and
+	// getpeername.
+	tcpState func(fd int) (uint8, error)
+	linger0  func(fd int)
 	// pollable, in tests, waits for a connect under way instead of the
 	// reactor (nil: the reactor).
 	pollable func(fd int) (pollConn, error)
@@ -59,6 +63,13 @@ var realOps = sysOps{
 	poll:  unix.Poll,
 	getsockerr: func(fd int) (int, error) {
 		return unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_ERROR)
+	},
+	tcpState: func(fd int) (uint8, error) {
+		info, err := unix.GetsockoptTCPInfo(fd, unix.IPPROTO_TCP, unix.TCP_INFO)
+		if err != nil {
+			return 0, err
+		}
+		return info.State, nil
 	},
 	linger0: func(fd int) {
 		unix.SetsockoptLinger(fd, unix.SOL_SOCKET, unix.SO_LINGER, &unix.Linger{Onoff: 1, Linger: 0})

@@ -225,7 +225,10 @@ func (e *engine) settle() {
 	var again, final []job
 	for _, j := range e.provisional {
 		h := e.hosts[j.idx/len(e.ports)]
-		if j.try+1 < e.allowedTries(h)+e.extraTries(h) {
+		// A first probe retryNow put off is sent again only if the
+		// host turned out to drop.
+		deferred := j.try == 0 && e.opts.Retries == 0 && !h.lossy()
+		if j.try+1 < e.allowedTries(h)+e.extraTries(h) && !deferred {
 			again = append(again, job{idx: j.idx, try: j.try + 1})
 		} else {
 			final = append(final, j)
@@ -255,6 +258,29 @@ func (e *engine) allowedTries(h *hostTiming) int {
 		return 1 + max(r, 0)
 	}
 	return h.allowedTries(e.opts.Timing.MaxRetries)
+}
+
+// Retransmissions without evidence of drops. A host that drops nothing
+// (every answer came to a first probe) gains nothing from a second probe
+// of a silent port: on a firewalled host that is 64,000 probes that only
+// confirm the silence. So, in adaptive mode, a silent port is probed again
+// at once only as a loss probe: the first alwaysRetried silent ports of
+// each host (all of them in a small scan, as nmap would), then one in
+// lossProbeEvery. An answer to any retransmission proves the host lossy
+// (hostTiming.lossy): from then on every silent port gets nmap's
+// allowance, and settle probes again the ones put off.
+const (
+	alwaysRetried  = 256
+	lossProbeEvery = 8
+)
+
+// retryNow says whether port j of host h, silent at its first probe, is
+// probed again now (see alwaysRetried) or put off until settle.
+func (e *engine) retryNow(h *hostTiming, j job) bool {
+	if e.opts.Retries != 0 || h.lossy() {
+		return true
+	}
+	return h.silentSeen.Add(1) <= alwaysRetried || (j.idx%len(e.ports))%lossProbeEvery == 0
 }
 
 // extraTries is how many more tries settle grants the silent ports of a

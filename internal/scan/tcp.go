@@ -124,9 +124,9 @@ func (e *engine) answered(j job, h *hostTiming, res Result, st State, reason str
 }
 
 // silent handles a probe that got no answer in time: another try later if
-// the host allows one, else filtered for now (see settle).
+// the host allows one (see retryNow), else filtered for now (see settle).
 func (e *engine) silent(j job, h *hostTiming, res Result) {
-	if j.try+1 < e.allowedTries(h) {
+	if j.try+1 < e.allowedTries(h) && (j.try > 0 || e.retryNow(h, j)) {
 		e.requeue(job{idx: j.idx, try: j.try + 1})
 		return
 	}
@@ -214,6 +214,19 @@ func (w *waiter) finish(_ error, timedOut bool) {
 // connState says how a connect under way stands: nil when connected, its
 // error, or errTimeout while the handshake still runs.
 func connState(ops *sysOps, fd int) error {
+	if ops.tcpState != nil {
+		// One syscall says "still connecting" (the common case: a
+		// silent port at its deadline) or "connected"; only a socket
+		// that ended needs SO_ERROR to say how.
+		switch st, err := ops.tcpState(fd); {
+		case err != nil:
+			return err
+		case st == unix.BPF_TCP_SYN_SENT:
+			return errTimeout
+		case st != unix.BPF_TCP_CLOSE:
+			return nil
+		}
+	}
 	soerr, err := ops.getsockerr(fd)
 	if err != nil {
 		return err

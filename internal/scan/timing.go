@@ -62,6 +62,8 @@ type hostTiming struct {
 	window   atomic.Int32 // int(cwnd), read without the lock
 	room     chan struct{}
 	answered atomic.Bool // any answer at all (for host discovery)
+	// silentSeen counts first probes that got no answer (see retryNow).
+	silentSeen atomic.Int32
 	// slowness rises by one for each probe that outlasted fastWindow and
 	// falls by four for each that did not: above slowAbove, new probes
 	// skip the blocking fast path (a worker would block fastWindow per

@@ -1,7 +1,6 @@
 package urlparse
 
 import (
-	"strconv"
 	"strings"
 
 	"socklab/internal/pyrepr"
@@ -71,13 +70,11 @@ func Port(netloc string) (int, bool, error) {
 			return 0, false, &Error{"Port could not be cast to integer value as " + pyrepr.Str(port)}
 		}
 	}
-	trimmed := strings.TrimLeft(port, "0")
-	if len(trimmed) > 5 {
-		return 0, false, &Error{"Port out of range 0-65535"}
-	}
-	n, _ := strconv.Atoi("0" + trimmed)
-	if n > 65535 {
-		return 0, false, &Error{"Port out of range 0-65535"}
+	n := 0 // leading zeros are allowed; stop before a long port overflows
+	for i := 0; i < len(port); i++ {
+		if n = n*10 + int(port[i]-'0'); n > 65535 {
+			return 0, false, &Error{"Port out of range 0-65535"}
+		}
 	}
 	return n, true, nil
 }

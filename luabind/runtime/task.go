@@ -29,6 +29,7 @@ type Task struct {
 
 	joiners    atomic.Int32 // tasks waiting in join: a failure nobody awaits is reported
 	background bool         // started by spawn, not by Exec
+	resumable  bool         // run by ExecInterruptible: Resume may end an interruption
 	unjoined   bool         // failed with nobody waiting: Spawn reports it; set before done
 
 	// Guarded by the runtime's ledger lock (owner.go).
@@ -112,8 +113,8 @@ func (rt *Runtime) newTask(parent *Task, name string) *Task {
 // t cancelled under childMu closes the race with a concurrent spawn: a child
 // is either in the snapshot or sees the mark and starts cancelled.
 func (t *Task) cancelTree() {
+	t.childMu.Lock() // Resume may replace t.cancel meanwhile
 	t.cancel()
-	t.childMu.Lock()
 	t.cancelled = true
 	children := make([]*Task, 0, len(t.children))
 	for c := range t.children {

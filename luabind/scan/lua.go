@@ -196,10 +196,16 @@ func luaScan(L *lua.LState) int {
 	if bar != nil {
 		bar.clear()
 	}
-	if cbErr != nil {
-		if runtime.Interrupted(L) {
+	interrupted := false
+	if cbErr != nil && runtime.Interrupted(L) {
+		// Ctrl-C during on_result: at the REPL the partial result is
+		// returned as for a Ctrl-C during the scan (see below).
+		if !runtime.Resume(L) {
 			L.RaiseError("%s", runtime.ErrInterrupted.Error())
 		}
+		cbErr, scanErr, interrupted = nil, nil, true
+	}
+	if cbErr != nil {
 		var apiErr *lua.ApiError
 		if errors.As(cbErr, &apiErr) && apiErr.Object != nil {
 			if s, ok := apiErr.Object.(lua.LString); ok {
@@ -209,16 +215,19 @@ func luaScan(L *lua.LState) int {
 		}
 		L.RaiseError("net.scan: on_result: %s", cbErr.Error())
 	}
-	interrupted := false
 	if scanErr != nil {
 		var scopeErr *engine.ScopeError
 		switch {
 		case errors.As(scanErr, &scopeErr):
 			L.RaiseError("net.scan: %s", scanErr.Error())
 		case errors.Is(scanErr, context.Canceled) || errors.Is(scanErr, context.DeadlineExceeded):
-			// Ctrl-C or task:cancel(): return what was decided; the VM
-			// raises "interrupted" at its next instruction.
+			// Ctrl-C or task:cancel(): return what was decided, marked
+			// interrupted. At the REPL the line goes on (Resume), so
+			// `r = net.scan(…)` keeps the partial result; elsewhere (a
+			// script, a cancelled task) the VM raises "interrupted" at
+			// its next instruction.
 			interrupted = true
+			runtime.Resume(L)
 		default:
 			L.Push(lua.LNil)
 			L.Push(lua.LString("net.scan: " + scanErr.Error()))

@@ -133,3 +133,83 @@ func TestLuaFirewalledNetns(t *testing.T) {
 	}
 	t.Logf("\n%s", vs[6])
 }
+
+// TestLuaInterruptPartialNetns: at the REPL (ExecInterruptible, what the
+// shell runs a line with), a Ctrl-C during `r = net.scan(…)` returns the
+// partial result, marked interrupted, and the line goes on: r holds it and
+// the next statement runs. A second Ctrl-C then interrupts the rest of the
+// line (here a sleep). Also with on_result. Every wait is on an event: the
+// listener on port 1 accepting (the scan is under way), r being set (the
+// line went on).
+func TestLuaInterruptPartialNetns(t *testing.T) {
+	t.Parallel()
+	if !scantest.Child(t, scantest.NS{}) {
+		return
+	}
+	l := scantest.Listen(t, 3, 0)
+	l.ListenTCP(t, "127.0.0.1:1")
+	e := newLua(t)
+	base := scantest.FDCount(t)
+	for _, opts := range []string{"", `, {on_result = function() end}`} {
+		for len(l.Accepted) > 0 {
+			<-l.Accepted
+		}
+		e.setGlobal("r", lua.LNil)
+		proto, err := e.rt.Compile(`r = net.scan("127.0.0.1", "-"`+opts+`) after = r.interrupted sleep(600)`, "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		intr := make(chan struct{}, 1)
+		done := make(chan error, 1)
+		go func() {
+			_, err := e.rt.ExecInterruptible(intr, proto, "test")
+			done <- err
+		}()
+		select {
+		case <-l.Accepted:
+		case err := <-done:
+			t.Fatalf("opts %q: the scan ended before it reached port 1: %v", opts, err)
+		}
+		intr <- struct{}{}
+		// The line goes on: r is set (polled while the line sleeps; the
+		// deadline only bounds a failure).
+		var scanned, total lua.LValue
+		var text string
+		for end := time.Now().Add(30 * time.Second); ; {
+			var ok bool
+			e.rt.Do(func(L *lua.LState) {
+				if r, isTable := L.GetGlobal("r").(*lua.LTable); isTable && L.GetGlobal("after") == lua.LTrue {
+					ok = r.RawGetString("interrupted") == lua.LTrue
+					scanned, total = r.RawGetString("scanned"), r.RawGetString("ports")
+					if err := L.CallByParam(lua.P{Fn: L.GetGlobal("tostring"), NRet: 1, Protect: true}, r); err == nil {
+						text = L.Get(-1).String()
+						L.Pop(1)
+					}
+				}
+			})
+			if ok {
+				break
+			}
+			select {
+			case err := <-done:
+				t.Fatalf("opts %q: the line ended instead of going on: %v", opts, err)
+			default:
+			}
+			if time.Now().After(end) {
+				t.Fatalf("opts %q: r was not set to an interrupted result", opts)
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		if n, _ := scanned.(lua.LNumber); n <= 0 || n >= 65535 || total != lua.LNumber(65535) {
+			t.Errorf("opts %q: scanned %v of %v", opts, scanned, total)
+		}
+		if !strings.Contains(text, "Interrupted after") {
+			t.Errorf("opts %q: the printout does not say interrupted:\n%s", opts, text)
+		}
+		intr <- struct{}{} // the second Ctrl-C stops the sleep
+		if err := <-done; err == nil || !runtime.IsInterrupted(err) {
+			t.Errorf("opts %q: after the second interrupt: %v, want interrupted", opts, err)
+		}
+		scantest.WaitFDs(t, base)
+	}
+}

@@ -21,8 +21,15 @@ func init() {
 		Doc:    "Python's urllib.parse (also reachable as urllib.parse): urlparse, urljoin, quote, parse_qs…",
 		Funcs:  funcs,
 		Types:  []*runtime.Type{urlResultType},
-		Values: installDottedName,
+		Values: install,
 	})
+}
+
+func install(L *lua.LState, mod *lua.LTable) {
+	installDottedName(L, mod)
+	mt := L.GetTypeMetatable(resultType).(*lua.LTable)
+	methods := mt.RawGetString("__methods").(*lua.LTable)
+	mt.RawSetString("__index", L.NewFunction(fieldsFirstIndex(methods)))
 }
 
 // installDottedName makes urllib.parse the same table as url, for the
@@ -52,20 +59,22 @@ func optBool(L *lua.LState, n int, def bool) bool {
 }
 
 func luaURLParse(L *lua.LState) int {
-	p, err := urlparse.Parse(L.CheckString(1), L.OptString(2, ""), optBool(L, 3, true))
+	url := L.CheckString(1)
+	p, err := urlparse.Parse(url, L.OptString(2, ""), optBool(L, 3, true))
 	if err != nil {
 		raiseErr(L, err)
 	}
-	L.Push(runtime.NewUserData(L, resultType, fromParse(p)))
+	fromParse(url, p).push(L)
 	return 1
 }
 
 func luaURLSplit(L *lua.LState) int {
-	s, err := urlparse.Split(L.CheckString(1), L.OptString(2, ""), optBool(L, 3, true))
+	url := L.CheckString(1)
+	s, err := urlparse.Split(url, L.OptString(2, ""), optBool(L, 3, true))
 	if err != nil {
 		raiseErr(L, err)
 	}
-	L.Push(runtime.NewUserData(L, resultType, fromSplit(s)))
+	fromSplit(url, s).push(L)
 	return 1
 }
 
@@ -126,7 +135,7 @@ func luaURLDefrag(L *lua.LState) int {
 	if err != nil {
 		raiseErr(L, err)
 	}
-	L.Push(runtime.NewUserData(L, resultType, newResult(defragKind, u, f)))
+	newResult(defragKind, u, [6]string{u, f}).push(L)
 	return 1
 }
 

@@ -12,6 +12,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"time"
@@ -23,7 +24,18 @@ func main() {
 	host := flag.String("host", "127.0.0.1", "target (loopback, private or link-local)")
 	ports := flag.String("ports", "1-65535", "ports")
 	conc := flag.Int("c", 0, "concurrency (0 = automatic)")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile to this file")
+	trace := flag.Bool("progress", false, "print progress every 100 ms on stderr (where the time goes)")
 	flag.Parse()
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "enginescan:", err)
+			os.Exit(2)
+		}
+		pprof.StartCPUProfile(f)
+		defer pprof.StopCPUProfile()
+	}
 	targets, err := scan.ParseTargets([]string{*host})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "enginescan:", err)
@@ -34,11 +46,19 @@ func main() {
 		fmt.Fprintln(os.Stderr, "enginescan:", err)
 		os.Exit(2)
 	}
-	rep, err := scan.Scan(context.Background(), targets, ps, scan.Options{Concurrency: *conc})
+	opts := scan.Options{Concurrency: *conc}
+	if *trace {
+		start := time.Now()
+		opts.Progress = func(done, total int) {
+			fmt.Fprintf(os.Stderr, "%6.2fs %d/%d\n", time.Since(start).Seconds(), done, total)
+		}
+	}
+	rep, err := scan.Scan(context.Background(), targets, ps, opts)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "enginescan:", err)
 		os.Exit(1)
 	}
+	pprof.StopCPUProfile()
 	var open []string
 	for _, r := range rep.Open() {
 		open = append(open, strconv.Itoa(r.Port))
