@@ -101,7 +101,7 @@ medians() {
 	local name
 	for name in "$@"; do
 		[[ -n ${FAILED[$name]:-} || -z ${TIMES[$name]:-} ]] && continue
-		SECS[$name]=$(printf '%s\n' ${TIMES[$name]} | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}')
+		SECS[$name]=$(printf '%s\n' ${TIMES[$name]} | sort -n | awk '{a[NR]=$1} END{print (a[int((NR+1)/2)] + a[int(NR/2)+1]) / 2}')
 	done
 }
 # ratio NAME BASE: NAME's ports/s over BASE's (higher is faster).

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/netip"
 	"strings"
 	"sync"
 	"syscall"
@@ -208,8 +209,7 @@ var errSilent = errors.New("no answer")
 func exchangeUDP(ctx context.Context, conns map[string]net.Conn, server string, packed []byte, q *miekg.Msg, timeout time.Duration) (*Response, error) {
 	conn := conns[server]
 	if conn == nil {
-		var d net.Dialer
-		c, err := d.DialContext(ctx, "udp", server)
+		c, err := dialUDP(ctx, server)
 		if err != nil {
 			return nil, &ServerError{server, err}
 		}
@@ -248,6 +248,16 @@ func exchangeUDP(ctx context.Context, conns map[string]net.Conn, server string, 
 		}
 		return resp, nil
 	}
+}
+
+// dialUDP connects a UDP socket to server. An address in numbers, the
+// usual case, skips the resolver's work of the general dial.
+func dialUDP(ctx context.Context, server string) (net.Conn, error) {
+	if ap, err := netip.ParseAddrPort(server); err == nil {
+		return net.DialUDP("udp", nil, net.UDPAddrFromAddrPort(ap))
+	}
+	var d net.Dialer
+	return d.DialContext(ctx, "udp", server)
 }
 
 // udpBuffers hold the largest datagram, so that an answer bigger than

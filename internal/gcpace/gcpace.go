@@ -6,10 +6,10 @@
 // 8 KiB goroutine stack and about 6 KiB of Lua thread, socket and context
 // on the heap, hold about 150 MB live and were allowed to reach twice that
 // (bench/memory: 245 MB peak RSS). Start adds a soft memory limit
-// (runtime/debug.SetMemoryLimit) a quarter above what the last collection
+// (runtime/debug.SetMemoryLimit) a fifth above what the last collection
 // found live, and at least Floor above it, recomputed after every
 // collection. A small program never reaches the limit (GOGC governs it as
-// usual); a large one is collected when its memory has grown by a quarter
+// usual); a large one is collected when its memory has grown by a fifth
 // rather than doubled. As the limit always stands above what is live, the
 // collector never runs back to back trying to meet it.
 //
@@ -30,8 +30,8 @@ import (
 const Floor = 32 << 20
 
 // headroom is the growth allowed between collections, as a fraction of what
-// is live (1/4).
-const headroomDiv = 4
+// is live (1/5).
+const headroomDiv = 5
 
 var once sync.Once
 

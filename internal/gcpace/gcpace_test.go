@@ -15,8 +15,8 @@ func TestLimit(t *testing.T) {
 	}{
 		{0, Floor},
 		{10 << 20, 10<<20 + Floor},
-		{128 << 20, 128<<20 + Floor},   // a quarter is exactly Floor
-		{400 << 20, 400<<20 + 100<<20}, // a quarter above
+		{80 << 20, 80<<20 + Floor},    // a fifth is exactly Floor
+		{400 << 20, 400<<20 + 80<<20}, // a fifth above
 	} {
 		if got := Limit(c.live); got != c.want {
 			t.Errorf("Limit(%d MiB) = %d MiB, want %d MiB", c.live>>20, got>>20, c.want>>20)
@@ -24,7 +24,7 @@ func TestLimit(t *testing.T) {
 	}
 }
 
-// Start sets a soft memory limit after each collection, a quarter (at
+// Start sets a soft memory limit after each collection, a fifth (at
 // least Floor) above what the collection left live, and follows the live
 // memory up.
 func TestStartFollowsLiveMemory(t *testing.T) {

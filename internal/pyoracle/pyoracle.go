@@ -2,16 +2,22 @@
 // test: requests go to its stdin as JSON lines, one JSON answer per line
 // comes back. The interpreter is Debian's /usr/bin/python3 (3.11.2 with the
 // newer special-purpose address tables), never the python3 first on PATH.
+// The script only defines MAKERS, one function per kind of request; the
+// protocol and the error answers are serve.py's, shared by every oracle.
 package pyoracle
 
 import (
 	"bufio"
 	"bytes"
+	_ "embed"
 	"encoding/json"
 	"os"
 	"os/exec"
 	"testing"
 )
+
+//go:embed serve.py
+var serve string
 
 // Python is the interpreter the differential tests trust.
 const Python = "/usr/bin/python3"
@@ -33,7 +39,7 @@ func Run(tb testing.TB, script string, requests []any) []json.RawMessage {
 			tb.Fatalf("encode %v: %v", r, err)
 		}
 	}
-	cmd := exec.Command(Python, script)
+	cmd := exec.Command(Python, "-c", serve, script)
 	cmd.Stdin = &in
 	cmd.Env = append(os.Environ(), "PYTHONIOENCODING=utf-8", "PYTHONHASHSEED=0")
 	var stderr bytes.Buffer

@@ -27,7 +27,7 @@ func Start(tb testing.TB, script string) *Proc {
 	if _, err := os.Stat(Python); err != nil {
 		return nil
 	}
-	cmd := exec.Command(Python, "-u", script)
+	cmd := exec.Command(Python, "-u", "-c", serve, script)
 	cmd.Env = append(os.Environ(), "PYTHONIOENCODING=utf-8")
 	in, err := cmd.StdinPipe()
 	if err != nil {

@@ -52,8 +52,8 @@ type Options struct {
 	// Templates[DefaultTemplate]. The fields below override it.
 	Timing *Timing
 	// Timeout, if set, fixes how long one probe waits for an answer
-	// instead of adapting it to the host's round-trip times. UDP probes
-	// wait Timeout, or 1 s.
+	// instead of adapting it to the host's round-trip times (TCP and
+	// UDP alike).
 	Timeout time.Duration
 	// Concurrency is the most probes in flight. 0 means the template's,
 	// or AutoConcurrency(): derived from RLIMIT_NOFILE so a scan never
@@ -122,6 +122,10 @@ type Host struct {
 	IP     netip.Addr
 	State  HostState
 	Reason string // discovery's reason ("conn-refused", "syn-ack", "no-response", "user-set")
+	// What the adaptive timing learnt of a scanned host (nmap -d's "Final
+	// times for host"): the smoothed round trip of its answers (0 if none)
+	// and the probe timeout it ended with.
+	SRTT, Timeout time.Duration
 }
 
 // Report is a finished (or canceled) scan.
@@ -139,6 +143,8 @@ type Report struct {
 	// ports ran short (EMFILE, ENOBUFS, EADDRNOTAVAIL, …).
 	Backoffs int64
 	Elapsed  time.Duration // wall time of the scan
+
+	timing map[netip.Addr][2]time.Duration // per scanned host: srtt, final timeout
 }
 
 // Open returns the results whose state is Open.
@@ -210,6 +216,11 @@ func Scan(ctx context.Context, targets []Target, ports []int, opts Options) (*Re
 	var err error
 	if len(up) > 0 {
 		err = scanHosts(ctx, up, ports, &opts, rep)
+	}
+	for i := range hosts {
+		if t, ok := rep.timing[hosts[i].IP]; ok {
+			hosts[i].SRTT, hosts[i].Timeout = t[0], t[1]
+		}
 	}
 	// Hosts that answered a probe are up.
 	answered := map[netip.Addr]bool{}

@@ -345,6 +345,50 @@ func TestNetnsUDP(t *testing.T) {
 	t.Logf("full UDP scan: %v, %d probes", rep.Elapsed.Round(time.Millisecond), rep.Probes)
 }
 
+// TestNetnsUDPAdaptive: a UDP scan with the default timing learns the
+// host's round trips from the ICMP port unreachables and the replies: its
+// timeout ends below the template's initial one (so silent ports cost
+// that, not a fixed second), and the states stay exact: the echo listener
+// open, the silent one open|filtered, every other port closed.
+func TestNetnsUDPAdaptive(t *testing.T) {
+	t.Parallel()
+	if !scantest.Child(t, scantest.NS{Setup: []string{
+		"echo 0 > /proc/sys/net/ipv4/icmp_ratemask",
+		"echo 0 > /proc/sys/net/ipv4/icmp_ratelimit",
+	}}) {
+		return
+	}
+	l := scantest.Listen(t, 0, 1)
+	silent, err := net.ListenPacket("udp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer silent.Close()
+	silentPort := silent.LocalAddr().(*net.UDPAddr).Port
+	ports := append(allPorts()[:300], l.UDP[0], silentPort)
+	rep, err := Scan(context.Background(), loopback4, ports, Options{UDP: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rep.Results {
+		want := Closed
+		switch r.Port {
+		case l.UDP[0]:
+			want = Open
+		case silentPort:
+			want = OpenFiltered
+		}
+		if r.State != want {
+			t.Errorf("UDP port %d %s (%s), want %s", r.Port, r.State, r.Reason, want)
+		}
+	}
+	h := rep.HostList[0]
+	if h.SRTT <= 0 || h.Timeout >= Templates[DefaultTemplate].InitialRTT {
+		t.Errorf("timing did not adapt: srtt %v, final timeout %v", h.SRTT, h.Timeout)
+	}
+	t.Logf("%v, %d probes, srtt %v, timeout %v", rep.Elapsed.Round(time.Millisecond), rep.Probes, h.SRTT, h.Timeout)
+}
+
 // TestNetnsCancel: cancelling a full scan returns, with the partial report,
 // both while probes run fast and while every worker is blocked in connect
 // to DROPped ports; fds and goroutines return to their baseline. The

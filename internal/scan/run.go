@@ -3,6 +3,7 @@ package scan
 import (
 	"context"
 	"fmt"
+	"net/netip"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -132,6 +133,13 @@ func scanHosts(ctx context.Context, targets []Target, ports []int, opts *Options
 		opts.Progress(e.done(), total)
 	}
 
+	rep.timing = map[netip.Addr][2]time.Duration{}
+	for i, h := range e.hosts {
+		h.mu.Lock()
+		srtt := h.srtt
+		h.mu.Unlock()
+		rep.timing[targets[i].IP] = [2]time.Duration{srtt, e.timeout(h)}
+	}
 	rep.Probes += e.probes.Load()
 	rep.Backoffs += e.backoffs.Load()
 	// Hosts are scanned in address order, so results are in report order.

@@ -6,24 +6,20 @@ import (
 	"time"
 )
 
-// udpTimeout is how long a UDP probe waits when Options.Timeout is unset:
-// UDP answers are not timed adaptively (a silent port is the common case).
-const udpTimeout = time.Second
-
 // probeUDP decides one UDP port: a datagram per try on one connected
 // socket (a late reply to an earlier try still counts), 1 + retries tries
-// (Options.Retries, default 1). A non-nil error ends the scan.
+// (Options.Retries, default 1). Each try waits Options.Timeout or, unset,
+// the host's adaptive timeout, learnt from the replies and the ICMP port
+// unreachables that came back (the template's initial timeout before
+// any). A non-nil error ends the scan.
 func (e *engine) probeUDP(ctx context.Context, p *prober, j job) error {
 	res := e.newResult(j)
+	h := e.hosts[j.idx/len(e.ports)]
 	retries := e.opts.Retries
 	if retries == 0 {
 		retries = 1
 	}
 	retries = max(retries, 0)
-	timeout := e.opts.Timeout
-	if timeout <= 0 {
-		timeout = udpTimeout
-	}
 	tries, selfs := 0, 0
 	var backoff, waited time.Duration
 	for {
@@ -32,7 +28,10 @@ func (e *engine) probeUDP(ctx context.Context, p *prober, j job) error {
 			return nil
 		}
 		e.probes.Add(1)
-		o, banner, rtt, err := p.probeUDP(ctx, res.IP, res.Port, tries > 0, timeout)
+		o, banner, rtt, err := p.probeUDP(ctx, res.IP, res.Port, tries > 0, e.timeout(h))
+		if o == outOpen || o == outClosed {
+			h.answer(tries, rtt)
+		}
 		if err != nil {
 			p.closeUDP()
 			return fmt.Errorf("scan %s port %d/udp: %w", res.IP, res.Port, err)

@@ -75,18 +75,21 @@ func requestTable(L *lua.LState, req engine.Request) *lua.LTable {
 var (
 	typeValues              = nameValues(miekg.TypeToString)
 	classValues             = nameValues(miekg.ClassToString)
+	rcodeValues             = nameValues(miekg.RcodeToString)
+	opcodeValues            = nameValues(miekg.OpcodeToString)
 	transportUDP lua.LValue = lua.LString("udp")
+	transportTCP lua.LValue = lua.LString("tcp")
 )
 
-func nameValues(names map[uint16]string) map[uint16]lua.LValue {
-	m := make(map[uint16]lua.LValue, len(names))
+func nameValues[K comparable](names map[K]string) map[K]lua.LValue {
+	m := make(map[K]lua.LValue, len(names))
 	for n, s := range names {
 		m[n] = lua.LString(s)
 	}
 	return m
 }
 
-func nameValue(made map[uint16]lua.LValue, n uint16, name func(uint16) string) lua.LValue {
+func nameValue[K comparable](made map[K]lua.LValue, n K, name func(K) string) lua.LValue {
 	if v, ok := made[n]; ok {
 		return v
 	}

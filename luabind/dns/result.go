@@ -71,6 +71,17 @@ func goToLua(L *lua.LState, v any) lua.LValue {
 	return lua.LNil
 }
 
+// transportValue is "udp" or "tcp" without making a Lua string.
+func transportValue(s string) lua.LValue {
+	switch s {
+	case "udp":
+		return transportUDP
+	case "tcp":
+		return transportTCP
+	}
+	return lua.LString(s)
+}
+
 func sectionTable(L *lua.LState, rrs []miekg.RR, meta *lua.LTable) *lua.LTable {
 	list := L.CreateTable(len(rrs), 0)
 	for _, rr := range rrs {
@@ -91,15 +102,16 @@ func responseTable(L *lua.LState, resp *engine.Response) *lua.LTable {
 	m := resp.Msg
 	meta := recordMeta(L)
 	t := L.CreateTable(0, 16)
-	t.RawSetString("rcode", lua.LString(engine.RcodeName(m.Rcode)))
+	t.RawSetString("rcode", nameValue(rcodeValues, m.Rcode, engine.RcodeName))
 	t.RawSetString("id", lua.LNumber(m.Id))
-	t.RawSetString("opcode", lua.LString(miekg.OpcodeToString[m.Opcode]))
+	t.RawSetString("opcode", nameValue(opcodeValues, m.Opcode, func(n int) string { return miekg.OpcodeToString[n] }))
 	flags := L.CreateTable(0, 7)
-	for _, f := range []string{"qr", "aa", "tc", "rd", "ra", "ad", "cd"} {
-		flags.RawSetString(f, lua.LFalse)
-	}
-	for _, f := range engine.Flags(m) {
-		flags.RawSetString(f, lua.LTrue)
+	for _, f := range [...]struct {
+		name string
+		on   bool
+	}{{"qr", m.Response}, {"aa", m.Authoritative}, {"tc", m.Truncated}, {"rd", m.RecursionDesired},
+		{"ra", m.RecursionAvailable}, {"ad", m.AuthenticatedData}, {"cd", m.CheckingDisabled}} {
+		flags.RawSetString(f.name, lua.LBool(f.on))
 	}
 	t.RawSetString("flags", flags)
 	if len(m.Question) > 0 {
@@ -121,7 +133,7 @@ func responseTable(L *lua.LState, resp *engine.Response) *lua.LTable {
 		t.RawSetString("edns", e)
 	}
 	t.RawSetString("server", lua.LString(resp.Server))
-	t.RawSetString("transport", lua.LString(resp.Transport))
+	t.RawSetString("transport", transportValue(resp.Transport))
 	t.RawSetString("truncated", lua.LBool(resp.Truncated))
 	t.RawSetString("time", lua.LNumber(resp.RTT.Seconds()))
 	t.RawSetString("size", lua.LNumber(resp.Size))

@@ -2,12 +2,10 @@ package ipaddress
 
 import (
 	"net/netip"
-	"strings"
 	"testing"
 
 	lua "github.com/yuin/gopher-lua"
 
-	"socklab/luabind/runtime"
 	"socklab/luabind/runtime/runtimetest"
 )
 
@@ -23,7 +21,7 @@ func runLua(t *testing.T, src string) string {
 // The face through Lua: each line of the chunk prints one answer, checked
 // against what Python prints for the same expression.
 func TestFaceAnswersAsPython(t *testing.T) {
-	cases := []struct{ lua, want string }{
+	cases := [][2]string{
 		{`ipaddress.ip_address("192.168.0.104").is_private`, "true"},
 		{`ipaddress.ip_address("18.25.15.99").is_global`, "true"},
 		{`ipaddress.ip_address("127.0.0.1").is_loopback`, "true"},
@@ -68,25 +66,12 @@ func TestFaceAnswersAsPython(t *testing.T) {
 		{`ipaddress.explain("100.64.0.1"):match("RFC 6598") ~= nil`, "true"},
 		{`ipaddress.explain("192.0.2.1"):match("documentation") ~= nil`, "true"},
 	}
-	var src strings.Builder
-	for _, c := range cases {
-		src.WriteString("print(" + c.lua + ")\n")
-	}
-	got := strings.Split(strings.TrimSuffix(runLua(t, src.String()), "\n"), "\n")
-	for i, c := range cases {
-		if i >= len(got) || got[i] != c.want {
-			g := "<missing>"
-			if i < len(got) {
-				g = got[i]
-			}
-			t.Errorf("%s\n got  %s\n want %s", c.lua, g, c.want)
-		}
-	}
+	runtimetest.ExpectPrints(t, cases)
 }
 
 // Malformed input is a Lua error with Python's words, never a panic.
 func TestFaceErrors(t *testing.T) {
-	cases := []struct{ lua, want string }{
+	cases := [][2]string{
 		{`ipaddress.ip_address("300.1.1.1")`, "'300.1.1.1' does not appear to be an IPv4 or IPv6 address"},
 		{`ipaddress.IPv4Address("1.2.3.256")`, "Octet 256 (> 255) not permitted in '1.2.3.256'"},
 		{`ipaddress.IPv4Address("01.2.3.4")`, "Leading zeros are not permitted in '01' in '01.2.3.4'"},
@@ -109,16 +94,7 @@ func TestFaceErrors(t *testing.T) {
 		{`ipaddress.ip_address("fe80::1%")`, "does not appear to be an IPv4 or IPv6 address"},
 		{`ipaddress.ip_network(string.rep("1", 1000000))`, "does not appear to be an IPv4 or IPv6 network"},
 	}
-	for _, c := range cases {
-		_, err := runtimetest.Run(t, "local x = "+c.lua)
-		if err == nil {
-			t.Errorf("%s: no error, want %q", c.lua, c.want)
-			continue
-		}
-		if msg := runtime.ErrorMessage(err); !strings.Contains(msg, c.want) || strings.Contains(msg, "internal error") {
-			t.Errorf("%s:\n got  %s\n want %s", c.lua, msg, c.want)
-		}
-	}
+	runtimetest.ExpectErrors(t, cases)
 }
 
 // hosts() and subnets() are lazy: a /8's hosts and a /64's /128 subnets

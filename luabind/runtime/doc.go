@@ -122,7 +122,10 @@
 //
 // # Memory
 //
-// A task costs a goroutine and a thread (about 13 KB together, registry 256
-// slots and a call stack that grows); idle threads are pooled. 10,000
-// concurrent echo clients: bench/memory/run.sh.
+// A task costs a goroutine (an 8 KiB stack while it waits) and a thread
+// (a 64-slot registry, 1 KiB, and a call stack that grows); idle threads
+// are pooled. With its socket and its context a waiting task holds about
+// 21 KB (TestMemoryPerWaitingTask), and cmd/socklab paces the collector
+// (internal/gcpace) so that 10,000 concurrent echo clients peak at about
+// 186 MB: bench/memory/run.sh.
 package runtime

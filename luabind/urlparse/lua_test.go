@@ -1,10 +1,8 @@
 package urlparse
 
 import (
-	"strings"
 	"testing"
 
-	"socklab/luabind/runtime"
 	"socklab/luabind/runtime/runtimetest"
 	_ "socklab/luabind/socket" // for the tutorial line with socket.getservbyname
 )
@@ -12,7 +10,7 @@ import (
 // The face through Lua: each expression prints one line, checked against
 // what Python prints for the same call.
 func TestFaceAnswersAsPython(t *testing.T) {
-	cases := []struct{ lua, want string }{
+	cases := [][2]string{
 		{`urllib.parse.urlparse("http://www.python.org:80/a;p?q#f")`, "ParseResult(scheme='http', netloc='www.python.org:80', path='/a', params='p', query='q', fragment='f')"},
 		{`url.urlsplit("http://www.python.org:80/a;p?q#f")`, "SplitResult(scheme='http', netloc='www.python.org:80', path='/a;p', query='q', fragment='f')"},
 		{`url.urlparse("HTTP://User:Pw@Example.COM:8042/").hostname`, "example.com"},
@@ -57,30 +55,13 @@ func TestFaceAnswersAsPython(t *testing.T) {
 		{`require("urllib.parse") == url and require("url") == urllib.parse`, "true"},
 		{`socket.getservbyname(urllib.parse.urlparse("pop3://mail.example.com").scheme)`, "110"},
 	}
-	var src strings.Builder
-	for _, c := range cases {
-		src.WriteString("print(" + c.lua + ")\n")
-	}
-	out, err := runtimetest.Run(t, src.String())
-	if err != nil {
-		t.Fatalf("lua error: %v\n%s", err, out)
-	}
-	got := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
-	for i, c := range cases {
-		if i >= len(got) || got[i] != c.want {
-			g := "<missing>"
-			if i < len(got) {
-				g = got[i]
-			}
-			t.Errorf("%s\n got  %q\n want %q", c.lua, g, c.want)
-		}
-	}
+	runtimetest.ExpectPrints(t, cases)
 }
 
 // Bad input raises a Lua error with Python's words or a clear argument
 // error, never a panic; a 1 MB URL is just a long URL.
 func TestFaceErrors(t *testing.T) {
-	cases := []struct{ lua, want string }{
+	cases := [][2]string{
 		{`url.urlparse("http://h:abc/").port`, "Port could not be cast to integer value as 'abc'"},
 		{`url.urlparse("http://h:70000/").port`, "Port out of range 0-65535"},
 		{`url.urlparse("http://[::1/")`, "Invalid IPv6 URL"},
@@ -96,16 +77,7 @@ func TestFaceErrors(t *testing.T) {
 		{`url.urlencode{a = print}`, "must be a string, number or boolean"},
 		{`url.urlunparse(42)`, "bad argument #1 to 'urlunparse'"},
 	}
-	for _, c := range cases {
-		_, err := runtimetest.Run(t, "local x = "+c.lua)
-		if err == nil {
-			t.Errorf("%s: no error, want %q", c.lua, c.want)
-			continue
-		}
-		if msg := runtime.ErrorMessage(err); !strings.Contains(msg, c.want) || strings.Contains(msg, "internal error") {
-			t.Errorf("%s:\n got  %s\n want %s", c.lua, msg, c.want)
-		}
-	}
+	runtimetest.ExpectErrors(t, cases)
 	out, err := runtimetest.Run(t, `local u = url.urlparse("http://h/" .. string.rep("a", 1000000) .. "?q") print(#u.path, u.query)`)
 	if err != nil || out != "1000001\tq\n" {
 		t.Errorf("1 MB URL: %q %v", out, err)

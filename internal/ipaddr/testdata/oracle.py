@@ -1,21 +1,9 @@
-# The oracle of the differential tests: reads one JSON request per line
-# ({"kind": ..., "text": ..., "strict": ...}) and answers with one JSON
-# object per line describing what Python's ipaddress makes of it.
+# The oracle of the ipaddress differential tests, run by internal/pyoracle's
+# serve.py (which provides err and attempt and answers one JSON request per
+# line, e.g. {"kind": ..., "text": ..., "strict": ...}): MAKERS describes
+# what Python's ipaddress makes of each request.
 import ipaddress as ip
 import itertools
-import json
-import sys
-
-
-def err(e):
-    return {"error": type(e).__name__, "msg": str(e)}
-
-
-def attempt(f):
-    try:
-        return f()
-    except Exception as e:
-        return err(e)
 
 
 def addr_fields(a):
@@ -105,11 +93,3 @@ MAKERS = {
         "contains": ip.ip_address(r["items"][1].split("/")[0]) in a,
     })(ip.ip_network(r["items"][0], False), ip.ip_network(r["items"][1], False)),
 }
-
-for line in sys.stdin:
-    r = json.loads(line)
-    try:
-        out = MAKERS[r["kind"]](r)
-    except Exception as e:
-        out = err(e)
-    print(json.dumps(out, sort_keys=True))

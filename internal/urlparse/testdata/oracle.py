@@ -1,19 +1,7 @@
-# The oracle of the URL differential tests: one JSON request per line in,
-# one JSON answer per line out, computed by Python's urllib.parse.
-import json
-import sys
+# The oracle of the URL differential tests, run by internal/pyoracle's
+# serve.py (which provides err and attempt and answers one JSON request per
+# line): MAKERS computes each kind of answer with Python's urllib.parse.
 from urllib import parse as up
-
-
-def err(e):
-    return {"error": type(e).__name__, "msg": str(e)}
-
-
-def attempt(f):
-    try:
-        return f()
-    except Exception as e:
-        return err(e)
 
 
 def fields(r):
@@ -50,11 +38,3 @@ MAKERS = {
     "parse_qs": lambda r: up.parse_qs(r["url"], **opts(r)),
     "urlencode": lambda r: up.urlencode([tuple(p) for p in r["pairs"]], safe=r.get("safe", "")),
 }
-
-for line in sys.stdin:
-    r = json.loads(line)
-    try:
-        out = MAKERS[r["kind"]](r)
-    except Exception as e:
-        out = err(e)
-    print(json.dumps(out, sort_keys=True))
