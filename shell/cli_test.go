@@ -47,6 +47,7 @@ func TestParseArgs(t *testing.T) {
 }
 
 func TestCommandLine(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	write := func(name, src string) {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o755); err != nil {
@@ -96,6 +97,7 @@ func TestCommandLine(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel() // a process of its own
 			out, errOut, code := run(t, dir, tt.stdin, tt.args...)
 			if code != tt.wantCode {
 				t.Errorf("exit code %d, want %d (stderr %q)", code, tt.wantCode, errOut)
@@ -120,6 +122,7 @@ func TestCommandLine(t *testing.T) {
 // TestScriptInterrupt sends SIGINT to a running script: it stops at once
 // with exit code 130, long before the sleep would end.
 func TestScriptInterrupt(t *testing.T) {
+	t.Parallel()
 	cmd := exec.Command(socklab(t), "-e", "print('start') io.stdout:flush() sleep(60)")
 	cmd.Env = append(os.Environ(), "NO_COLOR=1", raceEnv)
 	stdout, err := cmd.StdoutPipe()

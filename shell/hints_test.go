@@ -47,8 +47,10 @@ func TestHintsTableHasATestPerRow(t *testing.T) {
 }
 
 func TestHintsAtTheTerminal(t *testing.T) {
+	t.Parallel()
 	for _, c := range hintCases {
 		t.Run(c.row, func(t *testing.T) {
+			t.Parallel() // a process of its own
 			tm := startREPL(t)
 			for _, line := range c.typed {
 				tm.send(line + "\r")
@@ -63,6 +65,7 @@ func TestHintsAtTheTerminal(t *testing.T) {
 // Lua 5.1's precision for a call of something that is not a function, and
 // a close name when the indexed table has one.
 func TestCallErrorsNameTheCulprit(t *testing.T) {
+	t.Parallel()
 	tm := startREPL(t)
 	tm.send(`socket.gethostbynam("localhost")` + "\r")
 	tm.expect("stdin[1]:1: attempt to call field 'gethostbynam' (a nil value); did you mean socket.gethostbyname?")
@@ -75,6 +78,7 @@ func TestCallErrorsNameTheCulprit(t *testing.T) {
 
 // A syntax error in a file says where: file:line, also at the end of input.
 func TestSyntaxErrorsInFilesHaveALine(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	for name, c := range map[string]struct{ src, want string }{
 		"eof.lua":    {"print(1)\nx = 1 +\n", "socklab: eof.lua:2: unexpected end of input"},

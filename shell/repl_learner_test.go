@@ -11,6 +11,7 @@ import (
 // The REPL a Python learner expects (issue 9, section 3), each bullet
 // through a real terminal.
 func TestREPLForLearners(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name  string
 		lines []string // typed, each followed by Enter
@@ -30,6 +31,7 @@ func TestREPLForLearners(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
+			t.Parallel() // a process of its own
 			tm := startREPL(t)
 			for _, line := range c.lines {
 				tm.send(line + "\r")
@@ -44,6 +46,7 @@ func TestREPLForLearners(t *testing.T) {
 // A multi-line block, with a comment line, is one history entry that runs
 // again when recalled.
 func TestREPLHistoryKeepsABlock(t *testing.T) {
+	t.Parallel()
 	tm := startREPL(t)
 	for _, line := range []string{"for i = 1, 2 do", "  -- count to two", "  print('n' .. i)", "end"} {
 		tm.send(line + "\r")
@@ -68,6 +71,7 @@ func TestREPLHistoryKeepsABlock(t *testing.T) {
 
 // dir(x) lists fields and methods; pp(v) prints as the REPL does.
 func TestREPLDirAndPP(t *testing.T) {
+	t.Parallel()
 	tm := startREPL(t)
 	tm.send(`dir({port = 1, host = "h"})` + "\r")
 	tm.expect(`{"host", "port"}`)

@@ -16,9 +16,9 @@ import (
 	"github.com/creack/pty"
 )
 
-// The REPL tests drive the socklab binary through a real pseudo-terminal.
-// Timeouts are generous: the test machine may be a loaded two-core box
-// running the race detector.
+// The REPL tests drive the socklab binary through a real pseudo-terminal,
+// each its own process, so they run in parallel. Timeouts are generous: the
+// test machine may be a loaded two-core box running the race detector.
 const ptyTimeout = 20 * time.Second
 
 // terminal is a socklab process on a pty, and everything it has written.
@@ -56,6 +56,7 @@ type terminalOptions struct {
 	stdout     io.Writer // nil: the terminal
 	rows, cols uint16    // the window's size
 	env        []string  // added to the environment (PAGER=…)
+	wrap       []string  // a command that runs socklab as its last arguments (unshare …)
 	prompt     bool      // wait for the first prompt
 }
 
@@ -63,7 +64,8 @@ type terminalOptions struct {
 func startTerminal(t *testing.T, o terminalOptions, args ...string) *terminal {
 	t.Helper()
 	tm := &terminal{t: t, state: t.TempDir(), done: make(chan struct{})}
-	tm.cmd = exec.Command(socklab(t), args...)
+	argv := append(append(append([]string{}, o.wrap...), socklab(t)), args...)
+	tm.cmd = exec.Command(argv[0], argv[1:]...)
 	tm.cmd.Stdout = o.stdout
 	tm.cmd.Env = append(append(os.Environ(), "NO_COLOR=1", raceEnv, "TERM=xterm", "XDG_STATE_HOME="+tm.state), o.env...)
 	f, err := pty.StartWithSize(tm.cmd, &pty.Winsize{Rows: o.rows, Cols: o.cols})
@@ -72,7 +74,9 @@ func startTerminal(t *testing.T, o terminalOptions, args ...string) *terminal {
 	}
 	tm.pty = f
 	go func() {
+		const dsr = "\x1b[6n"
 		buf := make([]byte, 4096)
+		tail := "" // the end of the last read: a query may be split between reads
 		for {
 			n, err := f.Read(buf)
 			tm.mu.Lock()
@@ -82,10 +86,14 @@ func startTerminal(t *testing.T, o terminalOptions, args ...string) *terminal {
 				return
 			}
 			// readline asks where the cursor is (DSR, ESC[6n) before each
-			// prompt and waits for the answer, as a terminal gives it.
-			for range strings.Count(string(buf[:n]), "\x1b[6n") {
+			// prompt and waits for the answer, as a terminal gives it; a
+			// query left unanswered would stall it before the prompt.
+			seen := tail + string(buf[:n])
+			for range strings.Count(seen, dsr) {
 				f.Write([]byte("\x1b[1;1R"))
 			}
+			// Keep fewer bytes than a whole query, so none is answered twice.
+			tail = seen[max(0, len(seen)-len(dsr)+1):]
 		}
 	}()
 	go func() {
@@ -175,6 +183,7 @@ func (tm *terminal) exitCode() int {
 }
 
 func TestREPLBasics(t *testing.T) {
+	t.Parallel()
 	tm := startREPL(t)
 	tm.send("1+1\r")
 	tm.expect("\n2\n")
@@ -220,6 +229,7 @@ func TestREPLBasics(t *testing.T) {
 // With stdout piped (`socklab | tee log`) the prompt and the editing go to
 // the terminal through stderr; the pipe receives only the output.
 func TestREPLWithStdoutPiped(t *testing.T) {
+	t.Parallel()
 	var piped runtimetest.Buffer
 	tm := startREPLTo(t, &piped)
 	// The terminal shows no output to wait for: wait for the pipe.
@@ -252,6 +262,7 @@ func TestREPLWithStdoutPiped(t *testing.T) {
 }
 
 func TestREPLCompletion(t *testing.T) {
+	t.Parallel()
 	tm := startREPL(t)
 	// A unique completion is inserted: the line then runs as string.format.
 	tm.send(`string.fo` + "\t")
@@ -281,6 +292,7 @@ func TestREPLCompletion(t *testing.T) {
 }
 
 func TestREPLMethodCompletion(t *testing.T) {
+	t.Parallel()
 	tm := startREPL(t)
 	tm.send("h = spawn(function() end)\r")
 	tm.expect("socklab> ")
@@ -291,6 +303,7 @@ func TestREPLMethodCompletion(t *testing.T) {
 }
 
 func TestREPLInterrupt(t *testing.T) {
+	t.Parallel()
 	tm := startREPL(t)
 	tm.send("g = 42\r")
 	tm.expect("socklab> ")
@@ -316,6 +329,7 @@ func TestREPLInterrupt(t *testing.T) {
 }
 
 func TestREPLBackgroundOutput(t *testing.T) {
+	t.Parallel()
 	tm := startREPL(t)
 	tm.send(`spawn(function() sleep(0.2) print("from the " .. "background") end)` + "\r")
 	tm.expect("<task ") // the REPL prints the handle at once
@@ -325,6 +339,7 @@ func TestREPLBackgroundOutput(t *testing.T) {
 }
 
 func TestREPLExit(t *testing.T) {
+	t.Parallel()
 	tm := startREPL(t)
 	tm.send("os.exit(3)\r")
 	if code := tm.exitCode(); code != 3 {
@@ -333,6 +348,7 @@ func TestREPLExit(t *testing.T) {
 }
 
 func TestREPLAfterScript(t *testing.T) {
+	t.Parallel()
 	script := filepath.Join(t.TempDir(), "setup.lua")
 	if err := os.WriteFile(script, []byte("answer = 6 * 7\nprint('loaded', ...)\n"), 0o644); err != nil {
 		t.Fatal(err)

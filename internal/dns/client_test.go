@@ -132,6 +132,7 @@ func TestTruncatedAnswerRetriesOverTCP(t *testing.T) {
 // TestSilentServerTimesOut: the timeout is honoured (every try is made)
 // and the error says what happened.
 func TestSilentServerTimesOut(t *testing.T) {
+	t.Parallel()
 	got := make(chan struct{}, 10)
 	server := fakeUDP(t, func(q *miekg.Msg) [][]byte {
 		got <- struct{}{}

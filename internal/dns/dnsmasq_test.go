@@ -17,6 +17,7 @@ import (
 // and checks every answer record against what dig gets for the same
 // question, field by field, plus the status and the flags.
 func TestQueryAgainstDnsmasq(t *testing.T) {
+	t.Parallel()
 	server := dnstest.StartDnsmasq(t)
 	cases := []struct {
 		name, qtype string
@@ -39,6 +40,7 @@ func TestQueryAgainstDnsmasq(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name+"/"+c.qtype, func(t *testing.T) {
+			t.Parallel() // each asks dig too: a process start to wait for
 			qtype, err := ParseType(c.qtype)
 			if err != nil {
 				t.Fatal(err)
@@ -91,6 +93,7 @@ func sortRRs(rrs []miekg.RR) {
 
 // TestResolveDnsmasq follows CNAME chains and reports missing names.
 func TestResolveDnsmasq(t *testing.T) {
+	t.Parallel()
 	server := dnstest.StartDnsmasq(t)
 	o := Options{Servers: []string{server}}
 	res, err := Resolve(context.Background(), "alias.lab.test", miekg.TypeA, o)

@@ -49,6 +49,7 @@ func startZoneServer(t *testing.T, extra string, h Handler) *Server {
 }
 
 func TestServeZone(t *testing.T) {
+	t.Parallel()
 	var big strings.Builder
 	for i := 0; i < 30; i++ {
 		fmt.Fprintf(&big, "big.lab.test. IN TXT \"%02d-%s\"\n", i, strings.Repeat("z", 100))
@@ -81,6 +82,7 @@ func TestServeZone(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name+"/"+c.qtype, func(t *testing.T) {
+			t.Parallel() // each asks dig too: a process start to wait for
 			qtype, _ := ParseType(c.qtype)
 			resp, err := Query(context.Background(), c.name, qtype, Options{Servers: []string{s.Addr()}, Timeout: 10 * time.Second})
 			if err != nil {
@@ -176,6 +178,7 @@ func TestHandler(t *testing.T) {
 // TestBlockingHandler: one query's handler blocks; that query times out,
 // others are answered meanwhile, and Close still returns.
 func TestBlockingHandler(t *testing.T) {
+	t.Parallel()
 	release := make(chan struct{})
 	blocked := make(chan struct{}, 10)
 	h := func(ctx context.Context, req Request) (*Answer, error) {
@@ -209,6 +212,7 @@ func TestBlockingHandler(t *testing.T) {
 
 // TestConcurrentQueries: 1,000 queries at once, over UDP and TCP, all answered.
 func TestConcurrentQueries(t *testing.T) {
+	t.Parallel()
 	s := startZoneServer(t, "", nil)
 	var wg sync.WaitGroup
 	errc := make(chan error, 1000)

@@ -13,11 +13,18 @@
 // rather than doubled. As the limit always stands above what is live, the
 // collector never runs back to back trying to meet it.
 //
+// The pacing applies only while the process holds many goroutines
+// (ManyGoroutines): that is where the doubling costs memory that matters.
+// A busy loop on one task that allocates a lot (a million parsed URLs)
+// would pay for a tight limit with five times as many collections and gain
+// nothing, so there Go's default pacing stays.
+//
 // GOGC or GOMEMLIMIT in the environment turn the pacing off: the person's
 // own setting wins.
 package gcpace
 
 import (
+	"math"
 	"os"
 	"runtime"
 	"runtime/debug"
@@ -28,6 +35,10 @@ import (
 // Floor is the least headroom above live memory, so that small programs
 // keep Go's default pacing.
 const Floor = 32 << 20
+
+// ManyGoroutines is how many goroutines a process holds before the pacing
+// applies: a thousand tasks or so.
+const ManyGoroutines = 1000
 
 // headroom is the growth allowed between collections, as a fraction of what
 // is live (1/5).
@@ -57,12 +68,16 @@ type sentinel struct {
 }
 
 func repace() {
-	debug.SetMemoryLimit(Limit(Live()))
+	debug.SetMemoryLimit(Limit(Live(), runtime.NumGoroutine()))
 	runtime.AddCleanup(new(sentinel), func(struct{}) { repace() }, struct{}{})
 }
 
-// Limit is the soft memory limit for live bytes of live memory.
-func Limit(live uint64) int64 {
+// Limit is the soft memory limit for live bytes of live memory in a process
+// with goroutines goroutines (none below ManyGoroutines).
+func Limit(live uint64, goroutines int) int64 {
+	if goroutines < ManyGoroutines {
+		return math.MaxInt64
+	}
 	return int64(live + max(live/headroomDiv, Floor))
 }
 

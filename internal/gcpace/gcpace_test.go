@@ -4,29 +4,34 @@ import (
 	"math"
 	"runtime"
 	"runtime/debug"
+	"sync"
 	"testing"
 	"time"
 )
 
 func TestLimit(t *testing.T) {
 	for _, c := range []struct {
-		live uint64
-		want int64
+		live       uint64
+		goroutines int
+		want       int64
 	}{
-		{0, Floor},
-		{10 << 20, 10<<20 + Floor},
-		{80 << 20, 80<<20 + Floor},    // a fifth is exactly Floor
-		{400 << 20, 400<<20 + 80<<20}, // a fifth above
+		{0, ManyGoroutines, Floor},
+		{10 << 20, ManyGoroutines, 10<<20 + Floor},
+		{80 << 20, 10000, 80<<20 + Floor},    // a fifth is exactly Floor
+		{400 << 20, 10000, 400<<20 + 80<<20}, // a fifth above
+		{400 << 20, ManyGoroutines - 1, math.MaxInt64},
+		{10 << 20, 1, math.MaxInt64},
 	} {
-		if got := Limit(c.live); got != c.want {
-			t.Errorf("Limit(%d MiB) = %d MiB, want %d MiB", c.live>>20, got>>20, c.want>>20)
+		if got := Limit(c.live, c.goroutines); got != c.want {
+			t.Errorf("Limit(%d MiB, %d goroutines) = %d MiB, want %d MiB", c.live>>20, c.goroutines, got>>20, c.want>>20)
 		}
 	}
 }
 
 // Start sets a soft memory limit after each collection, a fifth (at
 // least Floor) above what the collection left live, and follows the live
-// memory up.
+// memory up, while the process holds many goroutines; it lifts the limit
+// when they are gone.
 func TestStartFollowsLiveMemory(t *testing.T) {
 	t.Setenv("GOGC", "")
 	t.Setenv("GOMEMLIMIT", "")
@@ -53,6 +58,12 @@ func TestStartFollowsLiveMemory(t *testing.T) {
 			}
 		}
 	}
+	park := make(chan struct{})
+	var parked sync.WaitGroup
+	for range ManyGoroutines {
+		parked.Add(1)
+		go func() { defer parked.Done(); <-park }()
+	}
 	first := limitAfterGC("limit set", func(l int64) bool { return l != math.MaxInt64 && l >= int64(Live())+Floor })
 	ballast := make([][]byte, 64)
 	for i := range ballast {
@@ -60,6 +71,9 @@ func TestStartFollowsLiveMemory(t *testing.T) {
 	}
 	limitAfterGC("limit follows 64 MiB more live memory", func(l int64) bool { return l >= first+64<<20 })
 	runtime.KeepAlive(ballast)
+	close(park)
+	parked.Wait()
+	limitAfterGC("no limit with few goroutines", func(l int64) bool { return l == math.MaxInt64 })
 }
 
 func TestEnvironmentWins(t *testing.T) {

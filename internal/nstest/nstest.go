@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -54,6 +55,9 @@ type Lab struct {
 	names  []string
 }
 
+// labs counts the labs this process made.
+var labs atomic.Int64
+
 // New makes an empty lab; it needs root and ip.
 func New(tb testing.TB) *Lab {
 	tb.Helper()
@@ -64,7 +68,8 @@ func New(tb testing.TB) *Lab {
 		SkipOrFail(tb, "needs root for private network namespaces")
 	}
 	Need(tb, "iproute2", "ip")
-	l := &Lab{tb: tb, prefix: fmt.Sprintf("sl%d%d", os.Getpid()%100000, time.Now().UnixNano()%1000)}
+	// The lab's number keeps the names of parallel tests' labs apart.
+	l := &Lab{tb: tb, prefix: fmt.Sprintf("sl%d%d_%d_", os.Getpid()%100000, time.Now().UnixNano()%1000, labs.Add(1))}
 	tb.Cleanup(l.close)
 	return l
 }

@@ -95,6 +95,7 @@ func ours(t *testing.T, host string, o Options) *Result {
 }
 
 func TestPingMatchesIputils(t *testing.T) {
+	t.Parallel() // each test has namespaces of its own
 	if !nstest.IsChild(t) {
 		lab, c := chain(t)
 		lab.RunTest(c, nil)
@@ -140,6 +141,7 @@ func TestPingMatchesIputils(t *testing.T) {
 }
 
 func TestPingDropHonoursDeadline(t *testing.T) {
+	t.Parallel()
 	if !nstest.IsChild(t) {
 		lab, c := chain(t)
 		lab.RunTest(c, nil)
@@ -178,6 +180,7 @@ func TestPingDropHonoursDeadline(t *testing.T) {
 // TestPingFallbackUnprivileged runs as nobody (setpriv) with
 // ping_group_range closed (TCP connect) and open (ICMP datagram socket).
 func TestPingFallbackUnprivileged(t *testing.T) {
+	t.Parallel()
 	if nstest.IsChild(t) {
 		want := os.Getenv("SOCKLAB_WANT_METHOD")
 		r := ours(t, "127.0.0.1", Options{Count: 2, Interval: 100 * time.Millisecond})

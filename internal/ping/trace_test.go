@@ -32,6 +32,7 @@ func hopAddrs(text string) []string {
 }
 
 func TestTracerouteChain(t *testing.T) {
+	t.Parallel()
 	if !nstest.IsChild(t) {
 		nstest.Need(t, "traceroute", "traceroute")
 		lab, c := chain(t)
