@@ -85,35 +85,44 @@ func (e *echoIO) send(seq int) error {
 		binary.BigEndian.PutUint16(e.msg[2:], checksum(e.msg))
 	}
 	for {
-		_, _, errno := unix.RawSyscall6(unix.SYS_SENDTO, e.fd, uintptr(unsafe.Pointer(&e.msg[0])), uintptr(len(e.msg)),
-			0, uintptr(unsafe.Pointer(&e.sa)), e.sal)
-		switch errno {
+		switch errno := e.sendto(e.fd); errno {
 		case 0:
 			return nil
 		case unix.EINTR:
 			continue
 		case unix.EAGAIN:
-			// The send buffer is full: wait for room in the poller.
-			var err error
-			werr := e.raw.Write(func(fd uintptr) bool {
-				_, _, errno = unix.RawSyscall6(unix.SYS_SENDTO, fd, uintptr(unsafe.Pointer(&e.msg[0])), uintptr(len(e.msg)),
-					0, uintptr(unsafe.Pointer(&e.sa)), e.sal)
-				if errno == unix.EAGAIN {
-					return false
-				}
-				if errno != 0 {
-					err = errno
-				}
-				return true
-			})
-			if werr != nil {
-				return werr
-			}
-			return err
+			return e.sendWait()
 		default:
 			return errno
 		}
 	}
+}
+
+func (e *echoIO) sendto(fd uintptr) syscall.Errno {
+	_, _, errno := unix.RawSyscall6(unix.SYS_SENDTO, fd, uintptr(unsafe.Pointer(&e.msg[0])), uintptr(len(e.msg)),
+		0, uintptr(unsafe.Pointer(&e.sa)), e.sal)
+	return errno
+}
+
+// sendWait waits in the poller for room in a full send buffer, then sends.
+// It is apart from send because the variables its closure captures live on
+// the heap: in send they would cost an allocation per echo.
+func (e *echoIO) sendWait() error {
+	var err error
+	werr := e.raw.Write(func(fd uintptr) bool {
+		switch errno := e.sendto(fd); errno {
+		case 0:
+		case unix.EAGAIN, unix.EINTR:
+			return false
+		default:
+			err = errno
+		}
+		return true
+	})
+	if werr != nil {
+		return werr
+	}
+	return err
 }
 
 // checksum is the Internet checksum of b.
@@ -135,13 +144,28 @@ func checksum(b []byte) uint16 {
 // queued; os.ErrDeadlineExceeded (wrapped) when none came.
 func (e *echoIO) recv(until time.Time) (packet, error) {
 	n, errno := e.recvmsg(e.fd)
-	// The reply is not queued yet (a flood of a real neighbour, or
-	// loopback when the kernel defers its softirq work). A short wait (a
-	// flood's, at most 10 ms) blocks in ppoll, so that the kernel wakes
-	// this thread itself when the reply comes, as it wakes ping's blocking
-	// recvmsg, instead of a hand-off through Go's poller per echo. Longer
-	// waits park, so that they need no thread and honour the read
-	// deadline (interrupt).
+	if errno == unix.EAGAIN {
+		var err error
+		if n, err = e.recvWait(until); err != nil {
+			return packet{}, err
+		}
+	} else if errno != 0 {
+		return packet{}, errno
+	}
+	return e.parse(n)
+}
+
+// recvWait waits until until for a message and reads it (apart from recv
+// for the same reason as sendWait).
+//
+// The reply is not queued yet (a flood of a real neighbour, or loopback
+// when the kernel defers its softirq work). A short wait (a flood's, at
+// most 10 ms) blocks in ppoll, so that the kernel wakes this thread itself
+// when the reply comes, as it wakes ping's blocking recvmsg, instead of a
+// hand-off through Go's poller per echo. Longer waits park, so that they
+// need no thread and honour the read deadline (interrupt).
+func (e *echoIO) recvWait(until time.Time) (int, error) {
+	n, errno := 0, unix.EAGAIN
 	for errno == unix.EAGAIN {
 		wait := time.Until(until)
 		if wait <= 0 || wait > shortWait {
@@ -150,29 +174,29 @@ func (e *echoIO) recv(until time.Time) (packet, error) {
 		fds := []unix.PollFd{{Fd: int32(e.fd), Events: unix.POLLIN}}
 		ts := unix.NsecToTimespec(wait.Nanoseconds())
 		if _, err := unix.Ppoll(fds, &ts, nil); err != nil && err != unix.EINTR {
-			return packet{}, err
+			return 0, err
 		}
 		if fds[0].Revents == 0 {
-			return packet{}, os.ErrDeadlineExceeded
+			return 0, os.ErrDeadlineExceeded
 		}
 		n, errno = e.recvmsg(e.fd)
 	}
 	if errno == unix.EAGAIN {
 		if err := e.ic.setReadDeadline(until); err != nil {
-			return packet{}, err
+			return 0, err
 		}
 		rerr := e.raw.Read(func(fd uintptr) bool {
 			n, errno = e.recvmsg(fd)
 			return errno != unix.EAGAIN
 		})
 		if rerr != nil {
-			return packet{}, rerr
+			return 0, rerr
 		}
 	}
 	if errno != 0 {
-		return packet{}, errno
+		return 0, errno
 	}
-	return e.parse(n)
+	return n, nil
 }
 
 func (e *echoIO) recvmsg(fd uintptr) (int, syscall.Errno) {

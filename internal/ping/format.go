@@ -156,8 +156,8 @@ func (r *Result) String() string {
 		b.WriteString(r.floodMarks() + "\n" + r.Summary())
 		return b.String()
 	}
-	for _, rep := range r.Replies {
-		b.WriteString(r.Line(rep) + "\n")
+	for i := range r.records {
+		b.WriteString(r.Line(r.Reply(i)) + "\n")
 	}
 	b.WriteString("\n" + r.Summary())
 	return b.String()
@@ -167,8 +167,8 @@ func (r *Result) String() string {
 // answer, an E for each error.
 func (r *Result) floodMarks() string {
 	var errs int
-	for _, rep := range r.Replies {
-		if rep.Error != "" && !rep.Dup {
+	for _, rec := range r.records {
+		if rec.text > 0 && rec.flags&(recNote|recDup) == 0 {
 			errs++
 		}
 	}

@@ -56,7 +56,6 @@ type Result struct {
 	Duplicates  int
 	Errors      int
 	Elapsed     time.Duration
-	Replies     []Reply
 	Interrupted bool // stopped by the context (Ctrl-C)
 	Flood       bool // Interval 0: printed as ping -f prints, marks instead of reply lines
 
@@ -65,6 +64,14 @@ type Result struct {
 	tmin, tmax          int64 // µs
 	header, port        string
 	numericHost, isIPv6 bool
+
+	// The replies (NumReplies, Reply, Replies), kept compact: replies.go.
+	records     []record
+	froms       []netip.Addr
+	fromIndexes map[netip.Addr]uint32
+	lastFrom    uint32
+	texts       []string
+	textIndexes map[string]uint32
 }
 
 // MaxSize is the largest payload (65535 - 20 - 8).

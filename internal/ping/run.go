@@ -19,10 +19,10 @@ func run(ctx context.Context, r *Result, p prober, o Options) {
 	start := time.Now()
 	stop := context.AfterFunc(ctx, p.interrupt)
 	defer stop()
-	capacity := min(o.Count, 1<<20) + 1      // a flood appends 100,000 of each: grow once
-	sentAt := make([]time.Time, 1, capacity) // indexed by sequence number, from 1
+	capacity := min(o.Count, 1<<20) + 1          // a flood appends 100,000 of each: grow once
+	sentAt := make([]time.Duration, 1, capacity) // since start, indexed by sequence number, from 1
 	answered := make([]bool, 1, capacity)
-	r.Replies = make([]Reply, 0, capacity)
+	r.records = make([]record, 0, capacity)
 	var deadline time.Time
 	if o.Deadline > 0 {
 		deadline = start.Add(o.Deadline)
@@ -40,7 +40,7 @@ func run(ctx context.Context, r *Result, p prober, o Options) {
 		}
 		if (o.Count == 0 || r.Transmitted < o.Count) && !now.Before(next) {
 			seq := r.Transmitted + 1
-			sentAt = append(sentAt, now)
+			sentAt = append(sentAt, now.Sub(start))
 			answered = append(answered, false)
 			r.Transmitted++
 			if r.Flood && o.OnMark != nil {
@@ -66,7 +66,7 @@ func run(ctx context.Context, r *Result, p prober, o Options) {
 				if r.Received > 0 {
 					wait = max(2*time.Duration(r.tmax)*time.Microsecond, lingerFloor)
 				}
-				lingerEnd = sentAt[len(sentAt)-1].Add(wait)
+				lingerEnd = start.Add(sentAt[len(sentAt)-1] + wait)
 			}
 			if !now.Before(lingerEnd) {
 				break
@@ -84,9 +84,9 @@ func run(ctx context.Context, r *Result, p prober, o Options) {
 		if seq < 1 {
 			continue
 		}
-		r.record(ev, seq, sentAt[seq], &answered[seq], o)
+		r.record(ev, seq, start.Add(sentAt[seq]), &answered[seq], o)
 		if o.Interval == 0 && seq == r.Transmitted {
-			next = time.Now() // flood: the next echo goes as soon as this one is answered
+			next = ev.at // flood: the next echo goes as soon as this one is answered
 		}
 	}
 	r.Elapsed = time.Since(start)
@@ -135,7 +135,7 @@ func (r *Result) record(ev event, seq int, sent time.Time, answered *bool, o Opt
 }
 
 func (r *Result) add(rep Reply, o Options) {
-	r.Replies = append(r.Replies, rep)
+	r.store(rep)
 	switch {
 	case r.Flood && o.OnMark != nil:
 		o.OnMark(floodMark(rep))

@@ -22,46 +22,47 @@ var replyType = &runtime.Type{
 	Field:  replyField,
 	Tostring: func(ud *lua.LUserData) string {
 		if ref, ok := ud.Value.(*replyRef); ok {
-			return ref.res.Line(*ref.rep)
+			return ref.res.Line(ref.res.Reply(ref.i))
 		}
 		return "?"
 	},
 }
 
-// replyRef is a reply and the result it belongs to (its line needs both).
+// replyRef is a reply: the result it belongs to (its line needs the
+// result) and its index there.
 type replyRef struct {
 	res *engine.Result
-	rep *engine.Reply
+	i   int
 }
 
-var replyGetters = map[string]func(ref *replyRef) lua.LValue{
-	"seq":   func(ref *replyRef) lua.LValue { return lua.LNumber(ref.rep.Seq) },
-	"bytes": func(ref *replyRef) lua.LValue { return lua.LNumber(ref.rep.Bytes) },
-	"dup":   func(ref *replyRef) lua.LValue { return lua.LBool(ref.rep.Dup) },
-	"line":  func(ref *replyRef) lua.LValue { return lua.LString(ref.res.Line(*ref.rep)) },
-	"from": func(ref *replyRef) lua.LValue {
-		if !ref.rep.From.IsValid() {
+var replyGetters = map[string]func(res *engine.Result, rep engine.Reply) lua.LValue{
+	"seq":   func(_ *engine.Result, rep engine.Reply) lua.LValue { return lua.LNumber(rep.Seq) },
+	"bytes": func(_ *engine.Result, rep engine.Reply) lua.LValue { return lua.LNumber(rep.Bytes) },
+	"dup":   func(_ *engine.Result, rep engine.Reply) lua.LValue { return lua.LBool(rep.Dup) },
+	"line":  func(res *engine.Result, rep engine.Reply) lua.LValue { return lua.LString(res.Line(rep)) },
+	"from": func(_ *engine.Result, rep engine.Reply) lua.LValue {
+		if !rep.From.IsValid() {
 			return nil
 		}
-		return lua.LString(ref.rep.From.String())
+		return lua.LString(rep.From.String())
 	},
-	"ttl": func(ref *replyRef) lua.LValue {
-		if ref.rep.TTL <= 0 {
+	"ttl": func(_ *engine.Result, rep engine.Reply) lua.LValue {
+		if rep.TTL <= 0 {
 			return nil
 		}
-		return lua.LNumber(ref.rep.TTL)
+		return lua.LNumber(rep.TTL)
 	},
-	"error": func(ref *replyRef) lua.LValue {
-		if ref.rep.Error == "" {
+	"error": func(_ *engine.Result, rep engine.Reply) lua.LValue {
+		if rep.Error == "" {
 			return nil
 		}
-		return lua.LString(ref.rep.Error)
+		return lua.LString(rep.Error)
 	},
-	"time": func(ref *replyRef) lua.LValue {
-		if ref.rep.Error != "" {
+	"time": func(_ *engine.Result, rep engine.Reply) lua.LValue {
+		if rep.Error != "" {
 			return nil
 		}
-		return ms(ref.rep.RTT)
+		return ms(rep.RTT)
 	},
 }
 
@@ -71,7 +72,7 @@ func replyField(_ *lua.LState, ud *lua.LUserData, key string) lua.LValue {
 	if !ok || get == nil {
 		return nil
 	}
-	return get(ref)
+	return get(ref.res, ref.res.Reply(ref.i))
 }
 
 // lazyReplies makes t.replies appear when first read: the list of r's
@@ -95,11 +96,12 @@ func lazyReplies(L *lua.LState, t *lua.LTable, r *engine.Result) {
 }
 
 func repliesTable(L *lua.LState, r *engine.Result) *lua.LTable {
-	list := L.CreateTable(len(r.Replies), 0)
-	refs := make([]replyRef, len(r.Replies))
-	uds := runtime.NewUserDatas(L, replyTypeName, len(r.Replies))
-	for i := range r.Replies {
-		refs[i] = replyRef{res: r, rep: &r.Replies[i]}
+	n := r.NumReplies()
+	list := L.CreateTable(n, 0)
+	refs := make([]replyRef, n)
+	uds := runtime.NewUserDatas(L, replyTypeName, n)
+	for i := range n {
+		refs[i] = replyRef{res: r, i: i}
 		uds[i].Value = &refs[i]
 		list.Append(&uds[i])
 	}
