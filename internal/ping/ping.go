@@ -38,8 +38,11 @@ type Reply struct {
 	TTL   int           // 0 when unknown
 	RTT   time.Duration // 0 for an error
 	Dup   bool
-	Error string // "Destination Host Unreachable", "Time to live exceeded", …; "" for a reply
-	Note  string // TCP probes: "open" or "refused"
+	// Corrupt: the reply's checksum was wrong (iputils' "BAD CHECKSUM!");
+	// it does not count as received.
+	Corrupt bool
+	Error   string // "Destination Host Unreachable", "Time to live exceeded", …; "" for a reply
+	Note    string // TCP probes: "open" or "refused"
 
 	sendErr bool // the error came from sendmsg, not from the network
 }
@@ -54,6 +57,7 @@ type Result struct {
 	Transmitted int
 	Received    int // distinct replies
 	Duplicates  int
+	Corrupted   int // replies with a bad checksum (iputils' "+N corrupted")
 	Errors      int
 	Elapsed     time.Duration
 	Interrupted bool // stopped by the context (Ctrl-C)

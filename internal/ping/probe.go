@@ -29,6 +29,11 @@ type event struct {
 	at    time.Time
 	err   string
 	note  string // TCP: "open" or "refused"
+	// corrupt: an echo reply whose ICMP checksum is wrong. Only a raw IPv4
+	// socket can read one: the kernel hands raw sockets every packet
+	// before ICMP checks its sum, while it drops bad ones for datagram
+	// sockets and checks ICMPv6 sums for raw IPv6 sockets itself.
+	corrupt bool
 }
 
 // prober sends probes and reports answers.
@@ -99,6 +104,7 @@ func (ic *icmpConn) match(pkt packet, dst netip.Addr) (event, bool) {
 			return event{}, false
 		}
 		ev.wire = int(binary.BigEndian.Uint16(pkt.msg[6:]))
+		ev.corrupt = ic.method == MethodRaw && !ic.v6 && checksum(pkt.msg) != 0
 		return ev, true
 	}
 	m, err := icmp.ParseMessage(ic.proto(), pkt.msg)
@@ -114,6 +120,7 @@ func (ic *icmpConn) match(pkt packet, dst netip.Addr) (event, bool) {
 			return event{}, false
 		}
 		ev.wire = body.Seq
+		ev.corrupt = ic.method == MethodRaw && !ic.v6 && checksum(pkt.msg) != 0
 		return ev, true
 	case *icmp.DstUnreach:
 		ev.err = errorText(m.Type, m.Code)

@@ -26,6 +26,7 @@ const (
 	recDup     = 1 << iota
 	recSendErr // the error came from sendmsg
 	recNote    // text is a note (TCP), not an error
+	recCorrupt
 )
 
 // store keeps rep in r.
@@ -43,6 +44,9 @@ func (r *Result) store(rep Reply) {
 	}
 	if rep.sendErr {
 		rec.flags |= recSendErr
+	}
+	if rep.Corrupt {
+		rec.flags |= recCorrupt
 	}
 	r.records = append(r.records, rec)
 }
@@ -86,7 +90,7 @@ func (r *Result) NumReplies() int { return len(r.records) }
 func (r *Result) Reply(i int) Reply {
 	rec := &r.records[i]
 	rep := Reply{Seq: int(rec.seq), From: r.froms[rec.from], Bytes: int(rec.bytes), TTL: int(rec.ttl), RTT: rec.rtt,
-		Dup: rec.flags&recDup != 0, sendErr: rec.flags&recSendErr != 0}
+		Dup: rec.flags&recDup != 0, Corrupt: rec.flags&recCorrupt != 0, sendErr: rec.flags&recSendErr != 0}
 	if rec.text > 0 {
 		if rec.flags&recNote != 0 {
 			rep.Note = r.texts[rec.text-1]

@@ -14,6 +14,7 @@ func TestRepliesRoundTrip(t *testing.T) {
 	in := []Reply{
 		{Seq: 1, From: a, Bytes: 64, TTL: 64, RTT: 1234567 * time.Nanosecond},
 		{Seq: 1, From: a, Bytes: 64, TTL: 64, RTT: 2 * time.Millisecond, Dup: true},
+		{Seq: 2, From: a, Bytes: 64, TTL: 64, RTT: 3 * time.Millisecond, Corrupt: true},
 		{Seq: 2, From: b, Bytes: 8, TTL: 255, Error: "Time exceeded: Hop limit"},
 		{Seq: 3, Error: "Network is unreachable", sendErr: true},
 		{Seq: 4, From: a, RTT: time.Second, Note: "refused"},

@@ -114,6 +114,12 @@ func (r *Result) record(ev event, seq int, sent time.Time, answered *bool, o Opt
 	}
 	rep.RTT = max(ev.at.Sub(sent), 0)
 	us := rep.RTT.Microseconds()
+	if ev.corrupt { // as iputils: neither received nor timed
+		rep.Corrupt = true
+		r.Corrupted++
+		r.add(rep, o)
+		return
+	}
 	if *answered {
 		rep.Dup = true
 		r.Duplicates++
@@ -145,10 +151,14 @@ func (r *Result) add(rep Reply, o Options) {
 }
 
 // floodMark is what ping -f prints for an answer: a reply erases the dot
-// its echo printed; an error leaves an E in its place.
+// its echo printed; an error leaves an E in its place, a corrupted reply
+// a C.
 func floodMark(rep Reply) string {
-	if rep.Error != "" {
+	switch {
+	case rep.Error != "":
 		return "\bE"
+	case rep.Corrupt:
+		return "\bC"
 	}
 	return "\b \b"
 }

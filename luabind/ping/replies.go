@@ -16,9 +16,9 @@ const replyTypeName = "net.pingreply"
 
 var replyType = &runtime.Type{
 	Name: replyTypeName,
-	Doc: "one answer of net.ping: seq, from, bytes, ttl, time (ms; nil for an error), dup, error (iputils' words), " +
+	Doc: "one answer of net.ping: seq, from, bytes, ttl, time (ms; nil for an error), dup, corrupt (a bad checksum), error (iputils' words), " +
 		"line (as ping prints it); prints as its line",
-	Fields: []string{"seq", "from", "bytes", "ttl", "time", "dup", "error", "line"},
+	Fields: []string{"seq", "from", "bytes", "ttl", "time", "dup", "corrupt", "error", "line"},
 	Field:  replyField,
 	Tostring: func(ud *lua.LUserData) string {
 		if ref, ok := ud.Value.(*replyRef); ok {
@@ -36,10 +36,11 @@ type replyRef struct {
 }
 
 var replyGetters = map[string]func(res *engine.Result, rep engine.Reply) lua.LValue{
-	"seq":   func(_ *engine.Result, rep engine.Reply) lua.LValue { return lua.LNumber(rep.Seq) },
-	"bytes": func(_ *engine.Result, rep engine.Reply) lua.LValue { return lua.LNumber(rep.Bytes) },
-	"dup":   func(_ *engine.Result, rep engine.Reply) lua.LValue { return lua.LBool(rep.Dup) },
-	"line":  func(res *engine.Result, rep engine.Reply) lua.LValue { return lua.LString(res.Line(rep)) },
+	"seq":     func(_ *engine.Result, rep engine.Reply) lua.LValue { return lua.LNumber(rep.Seq) },
+	"bytes":   func(_ *engine.Result, rep engine.Reply) lua.LValue { return lua.LNumber(rep.Bytes) },
+	"dup":     func(_ *engine.Result, rep engine.Reply) lua.LValue { return lua.LBool(rep.Dup) },
+	"corrupt": func(_ *engine.Result, rep engine.Reply) lua.LValue { return lua.LBool(rep.Corrupt) },
+	"line":    func(res *engine.Result, rep engine.Reply) lua.LValue { return lua.LString(res.Line(rep)) },
 	"from": func(_ *engine.Result, rep engine.Reply) lua.LValue {
 		if !rep.From.IsValid() {
 			return nil
