@@ -162,7 +162,7 @@ func (r *Result) String() string {
 		b.WriteString(r.floodMarks() + "\n" + r.Summary())
 		return b.String()
 	}
-	for i := range r.records {
+	for i := range r.NumReplies() {
 		b.WriteString(r.Line(r.Reply(i)) + "\n")
 	}
 	b.WriteString("\n" + r.Summary())
@@ -172,14 +172,8 @@ func (r *Result) String() string {
 // floodMarks is what remains of ping -f's dots: one per echo that got no
 // answer, an E for each error, a C for each corrupted reply.
 func (r *Result) floodMarks() string {
-	var errs int
-	for _, rec := range r.records {
-		if rec.text > 0 && rec.flags&(recNote|recDup) == 0 {
-			errs++
-		}
-	}
-	lost := max(r.Transmitted-r.Received-errs-r.Corrupted, 0)
-	return strings.Repeat(".", lost) + strings.Repeat("E", errs) + strings.Repeat("C", r.Corrupted)
+	lost := max(r.Transmitted-r.Received-r.marks-r.Corrupted, 0)
+	return strings.Repeat(".", lost) + strings.Repeat("E", r.marks) + strings.Repeat("C", r.Corrupted)
 }
 
 func errnoText(err error) string {

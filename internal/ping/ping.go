@@ -69,13 +69,7 @@ type Result struct {
 	header, port        string
 	numericHost, isIPv6 bool
 
-	// The replies (NumReplies, Reply, Replies), kept compact: replies.go.
-	records     []record
-	froms       []netip.Addr
-	fromIndexes map[netip.Addr]uint32
-	lastFrom    uint32
-	texts       []string
-	textIndexes map[string]uint32
+	replies // NumReplies, Reply, Replies: replies.go
 }
 
 // MaxSize is the largest payload (65535 - 20 - 8).

@@ -43,10 +43,10 @@ func TestMatchChecksum(t *testing.T) {
 	r := &Result{timing: true, tmin: -1, Flood: true, Transmitted: 2}
 	var marks string
 	o := Options{OnMark: func(m string) { marks += m }}
-	answered := []bool{false, false, false}
-	r.record(event{wire: 1, from: v4, bytes: 64, at: time.Now()}, 1, time.Now(), &answered[1], o)
-	r.record(event{wire: 2, from: v4, bytes: 64, at: time.Now(), corrupt: true}, 2, time.Now(), &answered[2], o)
-	if r.Received != 1 || r.Corrupted != 1 || answered[2] || marks != "\b \b\bC" || r.floodMarks() != "C" {
+	echoes := newEchoLog(2)
+	r.record(event{wire: 1, from: v4, bytes: 64, at: time.Now()}, 1, time.Now(), echoes, o)
+	r.record(event{wire: 2, from: v4, bytes: 64, at: time.Now(), corrupt: true}, 2, time.Now(), echoes, o)
+	if r.Received != 1 || r.Corrupted != 1 || echoes.answer(2) || marks != "\b \b\bC" || r.floodMarks() != "C" {
 		t.Errorf("received %d, corrupted %d, marks %q, screen %q", r.Received, r.Corrupted, marks, r.floodMarks())
 	}
 	if rep := r.Reply(1); !rep.Corrupt || !strings.HasPrefix(r.Line(rep), "64 bytes from 127.0.0.1: icmp_seq=2 time=") ||

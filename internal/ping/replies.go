@@ -1,25 +1,32 @@
 package ping
 
 import (
+	"math"
 	"net/netip"
+	"sort"
 	"time"
 )
 
-// A flood keeps 100,000 replies. As []Reply they took 10 MB of memory with
-// pointers in it (the source address, the texts), which the garbage
-// collector scanned in the middle of the flood: about a tenth of the
-// flood's CPU time. A record is the same reply in 32 bytes without a
-// pointer: sources and texts are numbered, each kept once in the Result.
+// A flood keeps 100,000 replies. As []Reply they took 10 MB with pointers
+// in it (the source address, the texts), which the garbage collector
+// scanned in the middle of the flood; and on this project's machines (a
+// paravirtualised VM) each page a process touches for the first time costs
+// about 20 µs, so memory is time. Almost every reply of a flood is like
+// the one before it: the next sequence number, from the same host, the
+// same size and TTL. So each reply keeps only its round trip (4 bytes), and
+// a reply that differs from that pattern also keeps a record of its other
+// fields in odd.
 
-// record is one Reply, kept compact.
+// record is a reply's fields but its round trip.
 type record struct {
 	seq   int64
-	rtt   time.Duration
 	from  uint32 // index in Result.froms
 	bytes int32
 	text  uint32 // 1 + index in Result.texts of the error or note; 0: none
 	ttl   uint8
 	flags uint8
+	// longRTT holds a round trip too long for rtts (71 minutes or more).
+	longRTT time.Duration
 }
 
 const (
@@ -29,9 +36,29 @@ const (
 	recCorrupt
 )
 
+// oddReply is reply i's record, where it is not the usual one.
+type oddReply struct {
+	i   int
+	rec record
+}
+
+// replies holds a Result's replies.
+type replies struct {
+	rtts  []uint32   // µs (iputils' resolution), saturated; one per reply
+	odd   []oddReply // by i
+	usual record     // the last odd record: a reply like it, with the next seq, is not odd
+	marks int        // errors that leave an E on a flood's screen
+
+	froms       []netip.Addr
+	fromIndexes map[netip.Addr]uint32
+	lastFrom    uint32
+	texts       []string
+	textIndexes map[string]uint32
+}
+
 // store keeps rep in r.
 func (r *Result) store(rep Reply) {
-	rec := record{seq: int64(rep.Seq), rtt: rep.RTT, from: r.fromIndex(rep.From), bytes: int32(rep.Bytes), ttl: uint8(rep.TTL)}
+	rec := record{seq: int64(rep.Seq), from: r.fromIndex(rep.From), bytes: int32(rep.Bytes), ttl: uint8(rep.TTL)}
 	switch {
 	case rep.Error != "":
 		rec.text = r.textIndex(rep.Error)
@@ -48,13 +75,27 @@ func (r *Result) store(rep Reply) {
 	if rep.Corrupt {
 		rec.flags |= recCorrupt
 	}
-	r.records = append(r.records, rec)
+	if rep.Error != "" && !rep.Dup {
+		r.marks++
+	}
+	us := rep.RTT.Microseconds()
+	if us >= math.MaxUint32 {
+		rec.longRTT = rep.RTT.Truncate(time.Microsecond)
+	}
+	i := len(r.rtts)
+	next := r.usual
+	next.seq++
+	if i == 0 || rec != next {
+		r.odd = append(r.odd, oddReply{i, rec})
+	}
+	r.usual = rec
+	r.rtts = append(r.rtts, uint32(min(us, math.MaxUint32)))
 }
 
 // fromIndex numbers a source address; a ping hears from one or a few, so
 // the last one is checked first.
 func (r *Result) fromIndex(a netip.Addr) uint32 {
-	if n := len(r.froms); n > 0 && r.froms[r.lastFrom] == a {
+	if len(r.froms) > 0 && r.froms[r.lastFrom] == a {
 		return r.lastFrom
 	}
 	i, ok := r.fromIndexes[a]
@@ -84,13 +125,21 @@ func (r *Result) textIndex(s string) uint32 {
 }
 
 // NumReplies is how many replies and errors r holds.
-func (r *Result) NumReplies() int { return len(r.records) }
+func (r *Result) NumReplies() int { return len(r.rtts) }
 
-// Reply is the i-th reply or error (from 0), in the order they came.
+// Reply is the i-th reply or error (from 0), in the order they came. Its
+// RTT has iputils' resolution, the microsecond.
 func (r *Result) Reply(i int) Reply {
-	rec := &r.records[i]
-	rep := Reply{Seq: int(rec.seq), From: r.froms[rec.from], Bytes: int(rec.bytes), TTL: int(rec.ttl), RTT: rec.rtt,
-		Dup: rec.flags&recDup != 0, Corrupt: rec.flags&recCorrupt != 0, sendErr: rec.flags&recSendErr != 0}
+	// The last odd reply at or before i (the first reply is odd).
+	k := sort.Search(len(r.odd), func(k int) bool { return r.odd[k].i > i }) - 1
+	rec := r.odd[k].rec
+	rec.seq += int64(i - r.odd[k].i)
+	rep := Reply{Seq: int(rec.seq), From: r.froms[rec.from], Bytes: int(rec.bytes), TTL: int(rec.ttl),
+		RTT: time.Duration(r.rtts[i]) * time.Microsecond, Dup: rec.flags&recDup != 0,
+		Corrupt: rec.flags&recCorrupt != 0, sendErr: rec.flags&recSendErr != 0}
+	if rec.longRTT > 0 {
+		rep.RTT = rec.longRTT
+	}
 	if rec.text > 0 {
 		if rec.flags&recNote != 0 {
 			rep.Note = r.texts[rec.text-1]
@@ -103,7 +152,7 @@ func (r *Result) Reply(i int) Reply {
 
 // Replies are all of r's replies and errors, made afresh on each call.
 func (r *Result) Replies() []Reply {
-	out := make([]Reply, len(r.records))
+	out := make([]Reply, len(r.rtts))
 	for i := range out {
 		out[i] = r.Reply(i)
 	}

@@ -1,6 +1,8 @@
 package ping
 
 import (
+	"unsafe"
+
 	lua "github.com/yuin/gopher-lua"
 
 	engine "socklab/internal/ping"
@@ -21,18 +23,28 @@ var replyType = &runtime.Type{
 	Fields: []string{"seq", "from", "bytes", "ttl", "time", "dup", "corrupt", "error", "line"},
 	Field:  replyField,
 	Tostring: func(ud *lua.LUserData) string {
-		if ref, ok := ud.Value.(*replyRef); ok {
-			return ref.res.Line(ref.res.Reply(ref.i))
+		if list, ok := ud.Value.(*replyList); ok {
+			res, rep := list.reply(ud)
+			return res.Line(rep)
 		}
 		return "?"
 	},
 }
 
-// replyRef is a reply: the result it belongs to (its line needs the
-// result) and its index there.
-type replyRef struct {
+// replyList is what each reply userdata holds: the result (a line needs
+// it) and the userdatas, made in one array, so that a userdata's index is
+// its place in that array. A value per reply naming its index would take
+// 1.6 MB more for a flood, and memory is time here (internal/ping's
+// replies.go).
+type replyList struct {
 	res *engine.Result
-	i   int
+	uds []lua.LUserData
+}
+
+// reply is the reply ud stands for, one of list.uds.
+func (list *replyList) reply(ud *lua.LUserData) (*engine.Result, engine.Reply) {
+	i := int((uintptr(unsafe.Pointer(ud)) - uintptr(unsafe.Pointer(unsafe.SliceData(list.uds)))) / unsafe.Sizeof(*ud))
+	return list.res, list.res.Reply(i)
 }
 
 var replyGetters = map[string]func(res *engine.Result, rep engine.Reply) lua.LValue{
@@ -68,12 +80,12 @@ var replyGetters = map[string]func(res *engine.Result, rep engine.Reply) lua.LVa
 }
 
 func replyField(_ *lua.LState, ud *lua.LUserData, key string) lua.LValue {
-	ref, ok := ud.Value.(*replyRef)
+	list, ok := ud.Value.(*replyList)
 	get := replyGetters[key]
 	if !ok || get == nil {
 		return nil
 	}
-	return get(ref.res, ref.res.Reply(ref.i))
+	return get(list.reply(ud))
 }
 
 // lazyReplies makes t.replies appear when first read: the list of r's
@@ -98,13 +110,11 @@ func lazyReplies(L *lua.LState, t *lua.LTable, r *engine.Result) {
 
 func repliesTable(L *lua.LState, r *engine.Result) *lua.LTable {
 	n := r.NumReplies()
-	list := L.CreateTable(n, 0)
-	refs := make([]replyRef, n)
-	uds := runtime.NewUserDatas(L, replyTypeName, n)
-	for i := range n {
-		refs[i] = replyRef{res: r, i: i}
-		uds[i].Value = &refs[i]
-		list.Append(&uds[i])
+	t := L.CreateTable(n, 0)
+	list := &replyList{res: r, uds: runtime.NewUserDatas(L, replyTypeName, n)}
+	for i := range list.uds {
+		list.uds[i].Value = list
+		t.Append(&list.uds[i])
 	}
-	return list
+	return t
 }
