@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/netip"
 	"os"
+	"sync/atomic"
 	"syscall"
 	"time"
 	"unsafe"
@@ -24,7 +25,8 @@ import (
 // before.
 //
 // The calls are raw (no hand-off to the Go scheduler): the descriptor is
-// non-blocking, so they return at once.
+// non-blocking, so they return at once. Where io_uring works, the sendto
+// and the first recvmsg are one call (uring.go).
 type echoIO struct {
 	ic    *icmpConn
 	fd    uintptr
@@ -40,6 +42,11 @@ type echoIO struct {
 	oob  [64]byte
 	iov  unix.Iovec
 	hdr  unix.Msghdr
+
+	ring    *uring      // nil: plain system calls
+	sendHdr unix.Msghdr // the echo request for the ring's sendmsg
+	sendIov unix.Iovec
+	pending int // bytes of a message the ring's recvmsg left in rbuf; -1: none
 }
 
 func newEchoIO(ic *icmpConn, addr netip.Addr, id int, payload []byte) (*echoIO, error) {
@@ -51,7 +58,7 @@ func newEchoIO(ic *icmpConn, addr netip.Addr, id int, payload []byte) (*echoIO, 
 	if err != nil {
 		return nil, err
 	}
-	e := &echoIO{ic: ic, raw: sc, rawV4: !ic.v6 && ic.method == MethodRaw, rbuf: make([]byte, 65536+64)}
+	e := &echoIO{ic: ic, raw: sc, rawV4: !ic.v6 && ic.method == MethodRaw, rbuf: make([]byte, 65536+64), pending: -1}
 	sc.Control(func(fd uintptr) { e.fd = fd })
 	if e.rawV4 {
 		// The TTL is in the header: no control message needed.
@@ -74,7 +81,24 @@ func newEchoIO(ic *icmpConn, addr netip.Addr, id int, payload []byte) (*echoIO, 
 		sa4.Addr = addr.As4()
 		e.sal = unix.SizeofSockaddrInet4
 	}
+	if !plainCalls.Load() {
+		e.ring, _ = newURing(e.fd) // else the plain calls
+	}
+	e.sendIov.Base = &e.msg[0]
+	e.sendIov.SetLen(len(e.msg))
+	e.sendHdr = unix.Msghdr{Name: (*byte)(unsafe.Pointer(&e.sa)), Namelen: uint32(e.sal), Iov: &e.sendIov, Iovlen: 1}
 	return e, nil
+}
+
+// plainCalls: tests set it to run the plain calls.
+var plainCalls atomic.Bool
+
+// close releases the ring; the socket is the icmpConn's.
+func (e *echoIO) close() {
+	if e.ring != nil {
+		e.ring.close()
+		e.ring = nil
+	}
 }
 
 // send sends echo request seq.
@@ -83,6 +107,22 @@ func (e *echoIO) send(seq int) error {
 	if e.rawV4 { // the kernel sums ICMPv6 and datagram-socket echoes itself
 		e.msg[2], e.msg[3] = 0, 0
 		binary.BigEndian.PutUint16(e.msg[2:], checksum(e.msg))
+	}
+	if e.ring != nil {
+		e.setRecvHdr()
+		sent, received, err := e.ring.sendRecv(&e.sendHdr, &e.hdr)
+		switch {
+		case err != nil: // the ring failed: plain calls from now on
+			e.close()
+		case sent >= 0:
+			if received >= 0 {
+				e.pending = int(received)
+			}
+			return nil // else nothing was queued yet, or recv will meet the error
+		case sent != -int32(unix.EAGAIN) && sent != -int32(unix.EINTR):
+			return syscall.Errno(-sent)
+		}
+		// EAGAIN (a full send buffer) or EINTR: as the plain calls do.
 	}
 	for {
 		switch errno := e.sendto(e.fd); errno {
@@ -143,6 +183,10 @@ func checksum(b []byte) uint16 {
 // recv returns the next ICMP message, waiting until until when none is
 // queued; os.ErrDeadlineExceeded (wrapped) when none came.
 func (e *echoIO) recv(until time.Time) (packet, error) {
+	if n := e.pending; n >= 0 {
+		e.pending = -1
+		return e.parse(n)
+	}
 	n, errno := e.recvmsg(e.fd)
 	if errno == unix.EAGAIN {
 		var err error
@@ -199,14 +243,23 @@ func (e *echoIO) recvWait(until time.Time) (int, error) {
 	return n, nil
 }
 
-func (e *echoIO) recvmsg(fd uintptr) (int, syscall.Errno) {
+// setRecvHdr readies hdr for a recvmsg into rbuf. A raw IPv4 socket's
+// messages carry their source and TTL in their header: no name, no control
+// messages.
+func (e *echoIO) setRecvHdr() {
 	e.iov.Base = &e.rbuf[0]
 	e.iov.SetLen(len(e.rbuf))
-	e.hdr = unix.Msghdr{Name: (*byte)(unsafe.Pointer(&e.name)), Namelen: unix.SizeofSockaddrInet6, Iov: &e.iov, Iovlen: 1}
+	e.hdr = unix.Msghdr{Iov: &e.iov, Iovlen: 1}
 	if !e.rawV4 {
+		e.hdr.Name = (*byte)(unsafe.Pointer(&e.name))
+		e.hdr.Namelen = unix.SizeofSockaddrInet6
 		e.hdr.Control = &e.oob[0]
 		e.hdr.SetControllen(len(e.oob))
 	}
+}
+
+func (e *echoIO) recvmsg(fd uintptr) (int, syscall.Errno) {
+	e.setRecvHdr()
 	for {
 		n, _, errno := unix.RawSyscall(unix.SYS_RECVMSG, fd, uintptr(unsafe.Pointer(&e.hdr)), unix.MSG_DONTWAIT)
 		if errno != unix.EINTR {

@@ -93,7 +93,10 @@ func (p *icmpProber) interrupt() {
 	p.ic.setReadDeadline(time.Unix(1, 0))
 }
 
-func (p *icmpProber) close() { p.ic.close() }
+func (p *icmpProber) close() {
+	p.io.close()
+	p.ic.close()
+}
 
 // match turns a packet into an event about one of our echo requests.
 func (ic *icmpConn) match(pkt packet, dst netip.Addr) (event, bool) {
