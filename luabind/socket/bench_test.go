@@ -53,3 +53,29 @@ func BenchmarkLuaConnectClose(b *testing.B) {
 		b.Fatal(err)
 	}
 }
+
+// BenchmarkSocketMethodCall is a method call with no I/O (s:fileno()) and
+// an attribute read (s.family) on a socket: the cost of the lookup that
+// the socket's __index table saves (runtime's variants.go).
+func BenchmarkSocketMethodCall(b *testing.B) {
+	for _, c := range []struct{ name, loop string }{
+		{"fileno", "s:fileno()"},
+		{"family", "x = s.family"},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			rt := runtime.New()
+			defer rt.Close()
+			proto, err := rt.Compile(`local n = ...
+				local s, x = socket.socket()
+				for i = 1, n do `+c.loop+` end
+				s:close()`, "bench")
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ResetTimer()
+			if _, err := rt.Exec(context.Background(), proto, "bench", lua.LNumber(b.N)); err != nil {
+				b.Fatal(err)
+			}
+		})
+	}
+}
