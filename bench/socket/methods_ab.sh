@@ -5,7 +5,9 @@
 #   bench/socket/methods_ab.sh REV_A REV_B [ROUNDS [CALLS]]
 # Runs runtime's BenchmarkMethodLookup (each revision's own file) and
 # socket's BenchmarkSocketMethodCall (REV_B's file in both trees: it uses
-# only the public API) ROUNDS times each, and prints the median ns/op.
+# only the public API) ROUNDS times each, and prints the median and the
+# fastest round in ns/op (on a loaded machine the fastest round is the one
+# least disturbed by other processes).
 set -eu
 cd "$(dirname "$0")/../.."
 A=$1; B=$2; ROUNDS=${3:-5}; CALLS=${4:-1000000}
@@ -27,6 +29,6 @@ for r in $(seq "$ROUNDS"); do
 done > "$TMP/out"
 awk '{key=$1" "$2; v[key]=v[key]" "$4} END{for (k in v) print k, v[k]}' "$TMP/out" | sort -k2,2 -k1,1 |
   while read -r rev name vals; do
-    med=$(echo $vals | tr ' ' '\n' | sort -n | awk '{a[NR]=$1} END{print (NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2}')
-    printf '%s %-45s median %8.1f ns/op   rounds: %s\n' "$rev" "$name" "$med" "$vals"
+    stats=$(echo $vals | tr ' ' '\n' | sort -n | awk '{a[NR]=$1} END{print ((NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2), a[1]}')
+    printf '%s %-40s median %7.1f  min %7.1f ns/op   rounds: %s\n' "$rev" "$name" $stats "$vals"
   done
