@@ -3,9 +3,6 @@
 # in one run so both share the machine's noise (used to check that the
 # failure rule costs nothing: bench/socket/ab.sh 0fa67c9 HEAD).
 #   bench/socket/ab.sh REV_A REV_B [ECHO_N [ROUNDS]]
-# Besides the rate it reports the client's CPU time (user + sys, from
-# /usr/bin/time) per round trip, which a loaded machine disturbs less than
-# the wall clock.
 set -eu
 cd "$(dirname "$0")/../.."
 A=$1; B=$2; N=${3:-100000}; ROUNDS=${4:-7}
@@ -22,20 +19,15 @@ trap 'kill $SRV 2>/dev/null; rm -rf "$TMP"' EXIT
 while [ ! -s "$TMP/ports" ]; do sleep 0.05; done
 read ECHO SINK < "$TMP/ports"
 median() { tr ' ' '\n' | grep . | sort -n | awk '{v[NR]=$1} END{print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
-all_A=; all_B=; cpu_A=; cpu_B=
+all_A=; all_B=
 for r in $(seq "$ROUNDS"); do
   for rev in A B; do
-    secs=$(/usr/bin/time -f '%U %S' -o "$TMP/cpu" "$TMP/bench-$rev" lua "$TMP/$rev/bench/socket/client_socklab.lua" echo "$ECHO" "$N")
+    secs=$("$TMP/bench-$rev" lua "$TMP/$rev/bench/socket/client_socklab.lua" echo "$ECHO" "$N")
     rate=$(awk -v n="$N" -v s="$secs" 'BEGIN{printf "%.0f", n/s}')
-    cpu=$(awk -v n="$N" '{printf "%.2f", ($1+$2)*1e6/n}' "$TMP/cpu")
-    eval "all_$rev=\"\$all_$rev $rate\"; cpu_$rev=\"\$cpu_$rev $cpu\""
+    eval "all_$rev=\"\$all_$rev $rate\""
   done
 done
 ma=$(echo $all_A | median); mb=$(echo $all_B | median)
-ca=$(echo $cpu_A | median); cb=$(echo $cpu_B | median)
 printf 'echo %s: median %s rt/s   rounds:%s\n' "$A" "$ma" "$all_A"
 printf 'echo %s: median %s rt/s   rounds:%s\n' "$B" "$mb" "$all_B"
 awk -v a="$ma" -v b="$mb" 'BEGIN{printf "B/A = %.3f\n", b/a}'
-printf 'client CPU %s: median %s us/rt   rounds:%s\n' "$A" "$ca" "$cpu_A"
-printf 'client CPU %s: median %s us/rt   rounds:%s\n' "$B" "$cb" "$cpu_B"
-awk -v a="$ca" -v b="$cb" 'BEGIN{printf "CPU B/A = %.3f\n", b/a}'
