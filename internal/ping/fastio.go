@@ -109,8 +109,13 @@ func (e *echoIO) send(seq int) error {
 		binary.BigEndian.PutUint16(e.msg[2:], checksum(e.msg))
 	}
 	if e.ring != nil {
-		e.setRecvHdr()
-		sent, received, err := e.ring.sendRecv(&e.sendHdr, &e.hdr)
+		recvHdr := &e.hdr
+		if e.rawV4 {
+			recvHdr = nil // a plain recv: the header says all
+		} else {
+			e.setRecvHdr()
+		}
+		sent, received, err := e.ring.sendRecv(&e.sendHdr, recvHdr, e.rbuf)
 		switch {
 		case err != nil: // the ring failed: plain calls from now on
 			e.close()

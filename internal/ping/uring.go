@@ -29,6 +29,7 @@ import (
 const (
 	uringOpSendmsg     = 9
 	uringOpRecvmsg     = 10
+	uringOpRecv        = 27
 	uringSQEFixedFile  = 1 << 0 // IOSQE_FIXED_FILE: fd is an index among registered files
 	uringFeatSingleMM  = 1 << 0 // IORING_FEAT_SINGLE_MMAP
 	uringEnterGetEvts  = 1 << 0 // IORING_ENTER_GETEVENTS
@@ -136,19 +137,23 @@ func (u *uring) close() {
 }
 
 // sendRecv runs sendmsg(send) then recvmsg(recv) on the socket, both with
-// MSG_DONTWAIT, in one io_uring_enter. Each result is what the system call
-// would return, a negative errno on failure.
-func (u *uring) sendRecv(send, recv *unix.Msghdr) (sent, received int32, err error) {
+// MSG_DONTWAIT, in one io_uring_enter; with recv nil, a recv into buf (no
+// source address, no control messages: what a raw IPv4 socket needs, for
+// less work). Each result is what the system call would return, a
+// negative errno on failure.
+func (u *uring) sendRecv(send, recv *unix.Msghdr, buf []byte) (sent, received int32, err error) {
 	tail := *u.sqTail // this goroutine is the only producer
-	for k, op := range [2]struct {
-		opcode uint8
-		msg    *unix.Msghdr
-	}{{uringOpSendmsg, send}, {uringOpRecvmsg, recv}} {
-		i := (tail + uint32(k)) & u.sqMask
-		u.sqes[i] = uringSQE{opcode: op.opcode, flags: u.sqeFlags, fd: u.sockFD, addr: uint64(uintptr(unsafe.Pointer(op.msg))),
-			len: 1, msgFlags: unix.MSG_DONTWAIT, userData: uint64(k)}
-		u.sqArray[i] = i
+	i, j := tail&u.sqMask, (tail+1)&u.sqMask
+	u.sqes[i] = uringSQE{opcode: uringOpSendmsg, flags: u.sqeFlags, fd: u.sockFD, addr: uint64(uintptr(unsafe.Pointer(send))),
+		len: 1, msgFlags: unix.MSG_DONTWAIT}
+	if recv != nil {
+		u.sqes[j] = uringSQE{opcode: uringOpRecvmsg, flags: u.sqeFlags, fd: u.sockFD, addr: uint64(uintptr(unsafe.Pointer(recv))),
+			len: 1, msgFlags: unix.MSG_DONTWAIT, userData: 1}
+	} else {
+		u.sqes[j] = uringSQE{opcode: uringOpRecv, flags: u.sqeFlags, fd: u.sockFD, addr: uint64(uintptr(unsafe.Pointer(unsafe.SliceData(buf)))),
+			len: uint32(len(buf)), msgFlags: unix.MSG_DONTWAIT, userData: 1}
 	}
+	u.sqArray[i], u.sqArray[j] = i, j
 	atomic.StoreUint32(u.sqTail, tail+2)
 	n, _, errno := unix.RawSyscall6(unix.SYS_IO_URING_ENTER, uintptr(u.fd), 2, 0, 0, 0, 0)
 	if errno != 0 || n != 2 {
