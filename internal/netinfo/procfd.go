@@ -3,7 +3,6 @@ package netinfo
 import (
 	"bytes"
 	"encoding/binary"
-	"errors"
 	"math"
 	"os"
 	goruntime "runtime"
@@ -14,16 +13,30 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// owner is the process holding a socket, as ss -p shows it.
-type owner struct {
-	pid, fd int
-	program string
+// owners maps socket inodes to the process holding each, as ss -p shows
+// it: an index into what the /proc walk found rather than a copy of it, so
+// that the map of 10,000 sockets is 8 bytes a slot.
+type owners struct {
+	byInode  map[uint32]int32 // index in found
+	found    []fdFound
+	programs map[int32]string // pid → comm
+}
+
+// owner returns the process holding the socket inode, if the walk found it.
+func (o *owners) owner(inode uint32) (pid, fd int, program string, ok bool) {
+	i, ok := o.byInode[inode]
+	if !ok {
+		return 0, -1, "", false
+	}
+	f := o.found[i]
+	return int(f.pid), int(f.fd), o.programs[f.pid], true
 }
 
 // fdBatch is names of descriptors of one process, as getdents returned
 // them (linux_dirent64 records in buf; names NUL-terminated there, so
 // readlinkat takes them as they are): the unit of work of the /proc walk.
-// A batch without names asks for the process to be listed.
+// A batch without names asks for the process to be listed (pid 0: for
+// every process to be).
 type fdBatch struct {
 	pid   int
 	buf   []byte
@@ -57,6 +70,7 @@ type fdWalk struct {
 	queue   []fdBatch
 	pending int // batches queued or being worked on
 	found   []fdFound
+	helpers sync.WaitGroup
 }
 
 func (w *fdWalk) push(b fdBatch) {
@@ -84,9 +98,14 @@ func (w *fdWalk) work() {
 		b := w.queue[len(w.queue)-1]
 		w.queue = w.queue[:len(w.queue)-1]
 		w.mu.Unlock()
-		if b.names == nil {
+		switch {
+		case b.pid == 0:
+			for _, pid := range allPIDs() {
+				w.push(fdBatch{pid: pid})
+			}
+		case b.names == nil:
 			found = w.list(b.pid, found)
-		} else {
+		default:
 			found = readSocketLinks(b, -1, found)
 		}
 		w.mu.Lock()
@@ -114,11 +133,11 @@ func (w *fdWalk) list(pid int, found []fdFound) []fdFound {
 		if len(b.buf)-filled < direntBufLen/4 {
 			b.buf = append(b.buf, make([]byte, len(b.buf))...)
 		}
-		n, err := unix.Getdents(dir, b.buf[filled:])
-		if errors.Is(err, unix.EINTR) {
+		n, errno := getdents(dir, b.buf[filled:])
+		if errno == unix.EINTR {
 			continue
 		}
-		if err != nil || n <= 0 {
+		if errno != 0 || n <= 0 {
 			break
 		}
 		b.names = direntNames(b.names, b.buf[filled:filled+n], filled)
@@ -132,45 +151,51 @@ func (w *fdWalk) list(pid int, found []fdFound) []fdFound {
 	return readSocketLinks(b, dir, found)
 }
 
-// socketOwners maps socket inodes to the first process (lowest pid, lowest
-// fd) holding them, by reading the symlinks /proc/PID/fd/N ("socket:[INODE]")
-// as ss and netstat do. Processes we may not read (another user's, without
-// root) are skipped. onlyPID > 0 reads just that process.
+// startFDWalk begins mapping socket inodes to the first process (lowest
+// pid, lowest fd) holding them, by reading the symlinks /proc/PID/fd/N
+// ("socket:[INODE]") as ss and netstat do, on helpers goroutines; finish
+// completes it. Processes we may not read (another user's, without root)
+// are skipped. onlyPID > 0 reads just that process.
 //
 // The walk is a getdents per process and a readlink per descriptor (10,000
 // sockets: 10,000 system calls, nearly all of a listing's time), so it runs
 // on every CPU, a large process's readlinks beginning while it is still
 // being listed; and the loop allocates nothing per descriptor.
-func socketOwners(onlyPID int) map[uint32]owner {
-	pids := []int{onlyPID}
-	if onlyPID <= 0 {
-		pids = allPIDs()
-	}
-	w := &fdWalk{queue: make([]fdBatch, 0, len(pids))}
+func startFDWalk(onlyPID, helpers int) *fdWalk {
+	w := &fdWalk{}
 	w.more.L = &w.mu
-	for _, pid := range pids {
-		w.push(fdBatch{pid: pid})
+	w.push(fdBatch{pid: max(onlyPID, 0)}) // pid 0: list /proc
+	for range helpers {
+		w.helpers.Go(w.work)
 	}
-	var workers sync.WaitGroup
-	for range min(goruntime.GOMAXPROCS(0), 4) { // the kernel's /proc locks gain nothing from more
-		workers.Go(w.work)
-	}
-	workers.Wait()
-	owners := make(map[uint32]owner, len(w.found))
-	programs := map[int]string{}
-	for _, f := range w.found {
-		pid, fd := int(f.pid), int(f.fd)
-		if prev, seen := owners[f.inode]; seen && (prev.pid < pid || (prev.pid == pid && prev.fd < fd)) {
-			continue
+	return w
+}
+
+// fdWalkers is how many goroutines a walk wants, the caller's included: one
+// per CPU, at most 4 (the kernel's /proc locks gain nothing from more). As
+// many goroutines as Ps leaves the scheduler nothing to hand over while
+// one of them is in a system call: with one more, every getdents and
+// netlink read woke another thread, a thousand context switches a listing.
+func fdWalkers() int { return min(goruntime.GOMAXPROCS(0), 4) }
+
+// finish works on the walk with the calling goroutine until every batch is
+// done, and returns what it found.
+func (w *fdWalk) finish() *owners {
+	w.work()
+	w.helpers.Wait()
+	o := &owners{byInode: make(map[uint32]int32, len(w.found)), found: w.found, programs: map[int32]string{}}
+	for i, f := range w.found {
+		if prev, seen := o.byInode[f.inode]; seen {
+			if p := w.found[prev]; p.pid < f.pid || (p.pid == f.pid && p.fd < f.fd) {
+				continue
+			}
 		}
-		program, ok := programs[pid]
-		if !ok {
-			program = comm(pid)
-			programs[pid] = program
+		o.byInode[f.inode] = int32(i)
+		if _, ok := o.programs[f.pid]; !ok {
+			o.programs[f.pid] = comm(int(f.pid))
 		}
-		owners[f.inode] = owner{pid: pid, fd: fd, program: program}
 	}
-	return owners
+	return o
 }
 
 // readSocketLinks reads the links of b's names and appends the sockets
@@ -197,6 +222,15 @@ func readSocketLinks(b fdBatch, dir int, found []fdFound) []fdFound {
 		}
 	}
 	return found
+}
+
+// getdents is getdents64(2) as a raw system call, for readlinkat's reason:
+// a listing of /proc/PID/fd takes long enough that the scheduler's monitor
+// took the P from a goroutine in a plain Syscall every time, and then woke
+// every 20 µs for the rest of the walk (sysmon's pace after a retake).
+func getdents(dir int, buf []byte) (int, unix.Errno) {
+	n, _, errno := unix.RawSyscall(unix.SYS_GETDENTS64, uintptr(dir), uintptr(unsafe.Pointer(&buf[0])), uintptr(len(buf)))
+	return int(n), errno
 }
 
 // readlinkat is readlinkat(2) as a raw system call: it never blocks on
