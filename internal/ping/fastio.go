@@ -116,14 +116,18 @@ func (e *echoIO) send(seq int) error {
 			e.setRecvHdr()
 		}
 		sent, received, err := e.ring.sendRecv(&e.sendHdr, recvHdr, e.rbuf)
+		if err == nil && received >= 0 {
+			e.pending = int(received) // else nothing was queued yet, or recv will meet the error
+		}
 		switch {
 		case err != nil: // the ring failed: plain calls from now on
 			e.close()
 		case sent >= 0:
-			if received >= 0 {
-				e.pending = int(received)
-			}
-			return nil // else nothing was queued yet, or recv will meet the error
+			return nil
+		case !e.ring.sendmsg && (sent == -int32(unix.EINVAL) || sent == -int32(unix.EDESTADDRREQ)):
+			// A kernel without IORING_OP_SEND's destination: sendmsg from
+			// now on; this echo by the plain call.
+			e.ring.sendmsg = true
 		case sent != -int32(unix.EAGAIN) && sent != -int32(unix.EINTR):
 			return syscall.Errno(-sent)
 		}

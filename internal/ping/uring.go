@@ -29,6 +29,7 @@ import (
 const (
 	uringOpSendmsg     = 9
 	uringOpRecvmsg     = 10
+	uringOpSend        = 26
 	uringOpRecv        = 27
 	uringSQEFixedFile  = 1 << 0 // IOSQE_FIXED_FILE: fd is an index among registered files
 	uringFeatSingleMM  = 1 << 0 // IORING_FEAT_SINGLE_MMAP
@@ -73,7 +74,11 @@ type uringParams struct {
 
 // uring is a ring of a few entries used by one goroutine, for one socket.
 type uring struct {
-	fd             int
+	fd int
+	// sendmsg: this kernel's IORING_OP_SEND takes no destination (before
+	// Linux 6.0), so echoes go out with IORING_OP_SENDMSG, which copies a
+	// message header more.
+	sendmsg        bool
 	sockFD         int32 // the socket, or its index once registered
 	sqeFlags       uint8
 	ringMem, sqMem []byte
@@ -136,7 +141,8 @@ func (u *uring) close() {
 	unix.Close(u.fd)
 }
 
-// sendRecv runs sendmsg(send) then recvmsg(recv) on the socket, both with
+// sendRecv sends send's message to its address (a sendto, or a sendmsg
+// when u.sendmsg) then runs recvmsg(recv) on the socket, both with
 // MSG_DONTWAIT, in one io_uring_enter; with recv nil, a recv into buf (no
 // source address, no control messages: what a raw IPv4 socket needs, for
 // less work). Each result is what the system call would return, a
@@ -144,8 +150,13 @@ func (u *uring) close() {
 func (u *uring) sendRecv(send, recv *unix.Msghdr, buf []byte) (sent, received int32, err error) {
 	tail := *u.sqTail // this goroutine is the only producer
 	i, j := tail&u.sqMask, (tail+1)&u.sqMask
-	u.sqes[i] = uringSQE{opcode: uringOpSendmsg, flags: u.sqeFlags, fd: u.sockFD, addr: uint64(uintptr(unsafe.Pointer(send))),
-		len: 1, msgFlags: unix.MSG_DONTWAIT}
+	if u.sendmsg {
+		u.sqes[i] = uringSQE{opcode: uringOpSendmsg, flags: u.sqeFlags, fd: u.sockFD, addr: uint64(uintptr(unsafe.Pointer(send))),
+			len: 1, msgFlags: unix.MSG_DONTWAIT}
+	} else { // addr2 (off) and addr_len (fileIndex's low half) name the destination
+		u.sqes[i] = uringSQE{opcode: uringOpSend, flags: u.sqeFlags, fd: u.sockFD, addr: uint64(uintptr(unsafe.Pointer(send.Iov.Base))),
+			len: uint32(send.Iov.Len), msgFlags: unix.MSG_DONTWAIT, off: uint64(uintptr(unsafe.Pointer(send.Name))), fileIndex: int32(send.Namelen)}
+	}
 	if recv != nil {
 		u.sqes[j] = uringSQE{opcode: uringOpRecvmsg, flags: u.sqeFlags, fd: u.sockFD, addr: uint64(uintptr(unsafe.Pointer(recv))),
 			len: 1, msgFlags: unix.MSG_DONTWAIT, userData: 1}
