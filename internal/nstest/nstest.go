@@ -134,7 +134,7 @@ func (l *Lab) RunTestBinary(ns, bin string, wrap []string, env ...string) string
 	args = append(args, wrap...)
 	args = append(args, bin, "-test.run=^"+l.tb.Name()+"$", "-test.count=1", "-test.v")
 	cmd := exec.Command("ip", args...)
-	cmd.Env = append(append(os.Environ(), childEnv+"="+l.tb.Name()), env...)
+	cmd.Env = QuickRaceExit(append(append(os.Environ(), childEnv+"="+l.tb.Name()), env...))
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	err := cmd.Run()
@@ -146,6 +146,24 @@ func (l *Lab) RunTestBinary(ns, bin string, wrap []string, env ...string) string
 		l.tb.Skip("child skipped")
 	}
 	return out.String()
+}
+
+// QuickRaceExit returns env with atexit_sleep_ms=0 added to GORACE (after
+// any options already there). A -race binary otherwise sleeps a second as
+// it exits, for late races to show; a test that re-runs itself in a child
+// per case pays that second each time, idle. Races in the child are still
+// reported when they happen and fail its tests.
+func QuickRaceExit(env []string) []string {
+	opts := "atexit_sleep_ms=0"
+	out := make([]string, 0, len(env)+1)
+	for _, kv := range env {
+		if v, ok := strings.CutPrefix(kv, "GORACE="); ok {
+			opts = strings.TrimSpace(v + " " + opts)
+			continue
+		}
+		out = append(out, kv)
+	}
+	return append(out, "GORACE="+opts)
 }
 
 func (l *Lab) close() {

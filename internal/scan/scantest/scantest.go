@@ -17,6 +17,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -33,6 +34,26 @@ type NS struct {
 	Ulimit int      // bash `ulimit -n` for the child (0 = leave)
 	Setup  []string // shell commands run inside the namespace before exec
 	Args   []string // extra test flags for the child
+}
+
+// WaitingParallel is how many tests Main lets run at once.
+const WaitingParallel = 8
+
+// Main runs the package's tests (from TestMain) with up to WaitingParallel
+// of them at once, unless -test.parallel is given. The default, GOMAXPROCS,
+// suits tests that compute; most scanner tests wait (a namespace child
+// running its case, a silent probe's timeout, ARP for absent hosts), and
+// on a 2-core machine two of them at a time left the CPU idle most of the
+// run. Each namespace child is its own process in its own namespace, so
+// they do not see each other's listeners or firewall rules.
+func Main(m *testing.M) {
+	goflag.Parse()
+	given := false
+	goflag.Visit(func(f *goflag.Flag) { given = given || f.Name == "test.parallel" })
+	if !given {
+		goflag.Set("test.parallel", strconv.Itoa(max(WaitingParallel, runtime.GOMAXPROCS(0))))
+	}
+	os.Exit(m.Run())
 }
 
 // InCI reports whether CI=true (see nstest.InCI).
@@ -92,7 +113,7 @@ func Child(tb testing.TB, o NS) bool {
 	}
 	args = append(args, o.Args...)
 	cmd := exec.Command("unshare", args...)
-	cmd.Env = append(os.Environ(), childEnv+"="+tb.Name())
+	cmd.Env = nstest.QuickRaceExit(append(os.Environ(), childEnv+"="+tb.Name()))
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if _, ok := tb.(*testing.B); ok {
