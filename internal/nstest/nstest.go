@@ -8,9 +8,12 @@ package nstest
 
 import (
 	"bytes"
+	"flag"
 	"fmt"
 	"os"
 	"os/exec"
+	"runtime"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -43,6 +46,27 @@ func Need(tb testing.TB, pkg string, tools ...string) {
 			SkipOrFail(tb, "needs %s (apt-get install %s)", t, pkg)
 		}
 	}
+}
+
+// WaitingParallel is how many tests Main lets run at once.
+const WaitingParallel = 8
+
+// Main runs a package's tests (from its TestMain) with up to
+// WaitingParallel parallel tests at once, unless -test.parallel is given.
+// The default, GOMAXPROCS, suits tests that compute; namespace tests mostly
+// wait (for a child running the case in its namespace, timeouts of silent
+// probes, ARP for absent hosts, intervals between pings), and on a 2-core
+// machine two at a time left the CPU idle most of the run. Each namespace
+// child is its own process in namespaces of its own, so parallel cases do
+// not see each other's listeners or firewall rules.
+func Main(m *testing.M) {
+	flag.Parse()
+	given := false
+	flag.Visit(func(f *flag.Flag) { given = given || f.Name == "test.parallel" })
+	if !given {
+		flag.Set("test.parallel", strconv.Itoa(max(WaitingParallel, runtime.GOMAXPROCS(0))))
+	}
+	os.Exit(m.Run())
 }
 
 // IsChild reports whether this process is the re-executed body of tb.

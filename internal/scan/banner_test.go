@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"socklab/internal/scan/scantest"
-	"socklab/internal/sock/socktest"
 )
 
 // Banner grabbing, in the machine's own namespace: only the ports of the
@@ -24,7 +23,7 @@ func TestBanner(t *testing.T) {
 		if err != nil {
 			scantest.SkipOrFail(t, "listen %s %s: %v", network, addr, err)
 		}
-		return socktest.GreetAndEcho(t, ln, msg)
+		return scantest.ServeBanner(t, ln, msg)
 	}
 	talker := speak("tcp4", "127.0.0.1:0", "SSH-2.0-socklab_test\r\n")
 	binary := speak("tcp4", "127.0.0.1:0", "\x00\x01hi\xff\n")

@@ -15,7 +15,6 @@ import (
 	engine "socklab/internal/scan"
 	"socklab/internal/scan/scantest"
 	"socklab/internal/services"
-	"socklab/internal/sock/socktest"
 	"socklab/luabind/runtime"
 	"socklab/luabind/runtime/runtimetest"
 )
@@ -112,8 +111,7 @@ func closedPorts(t testing.TB, n int) []int {
 }
 
 // tcpListener listens on a loopback port with no service name and returns
-// it: each connection is sent banner (if any), then held open until the
-// scanner closes it (socktest.GreetAndEcho: the scanner only reads).
+// it, serving banner there (scantest.ServeBanner).
 func tcpListener(t testing.TB, banner string) int {
 	t.Helper()
 	for {
@@ -126,7 +124,7 @@ func tcpListener(t testing.TB, banner string) int {
 			defer ln.Close()
 			continue
 		}
-		return socktest.GreetAndEcho(t, ln, banner)
+		return scantest.ServeBanner(t, ln, banner)
 	}
 }
 

@@ -3,8 +3,8 @@ package scan
 import (
 	"testing"
 
-	"socklab/internal/scan/scantest"
+	"socklab/internal/nstest"
 )
 
 // TestMain lets the namespace tests, which mostly wait, run side by side.
-func TestMain(m *testing.M) { scantest.Main(m) }
+func TestMain(m *testing.M) { nstest.Main(m) }

@@ -14,10 +14,10 @@ import (
 	"bytes"
 	"errors"
 	goflag "flag"
+	"io"
 	"net"
 	"os"
 	"os/exec"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"socklab/internal/nstest"
+	"socklab/internal/sock/socktest"
 )
 
 const childEnv = "SOCKLAB_SCAN_NETNS_CHILD"
@@ -34,26 +35,6 @@ type NS struct {
 	Ulimit int      // bash `ulimit -n` for the child (0 = leave)
 	Setup  []string // shell commands run inside the namespace before exec
 	Args   []string // extra test flags for the child
-}
-
-// WaitingParallel is how many tests Main lets run at once.
-const WaitingParallel = 8
-
-// Main runs the package's tests (from TestMain) with up to WaitingParallel
-// of them at once, unless -test.parallel is given. The default, GOMAXPROCS,
-// suits tests that compute; most scanner tests wait (a namespace child
-// running its case, a silent probe's timeout, ARP for absent hosts), and
-// on a 2-core machine two of them at a time left the CPU idle most of the
-// run. Each namespace child is its own process in its own namespace, so
-// they do not see each other's listeners or firewall rules.
-func Main(m *testing.M) {
-	goflag.Parse()
-	given := false
-	goflag.Visit(func(f *goflag.Flag) { given = given || f.Name == "test.parallel" })
-	if !given {
-		goflag.Set("test.parallel", strconv.Itoa(max(WaitingParallel, runtime.GOMAXPROCS(0))))
-	}
-	os.Exit(m.Run())
 }
 
 // InCI reports whether CI=true (see nstest.InCI).
@@ -237,6 +218,21 @@ func (l *Listeners) Close() {
 	}
 	l.closers = nil
 	l.wg.Wait()
+}
+
+// ServeBanner serves ln until the test ends and returns its port: each
+// connection is sent banner (if any), as a service greets its clients,
+// then held open until the peer closes it (the scanner only reads) or
+// socktest.Deadline passes.
+func ServeBanner(tb testing.TB, ln net.Listener, banner string) int {
+	socktest.ServeConns(tb, ln, func(c net.Conn) {
+		c.SetDeadline(time.Now().Add(socktest.Deadline))
+		if banner != "" {
+			io.WriteString(c, banner)
+		}
+		io.Copy(io.Discard, c)
+	})
+	return ln.Addr().(*net.TCPAddr).Port
 }
 
 // Firewall appends rules to the INPUT chain inside the test's namespace

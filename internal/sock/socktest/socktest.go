@@ -1,12 +1,12 @@
 // Package socktest holds the helpers that the socket engine's tests and
-// its Lua face's tests share: a loopback echo server (which may send a
-// banner first, for the scanner's tests), counts of the process's
-// descriptors and threads, and polling for a condition with a generous
-// deadline (tests wait for events, never for fixed times). It imports
-// neither the engine nor Lua, so that both may use it.
+// its Lua face's tests share: a loopback echo server, counts of the
+// process's descriptors and threads, and polling for a condition with a
+// generous deadline (tests wait for events, never for fixed times). It
+// imports neither the engine nor Lua, so that both may use it.
 package socktest
 
 import (
+	"io"
 	"net"
 	"os"
 	"strconv"
@@ -27,14 +27,14 @@ func EchoServer(tb testing.TB) int {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return GreetAndEcho(tb, l, "")
+	ServeConns(tb, l, func(c net.Conn) { io.Copy(c, c) })
+	return l.Addr().(*net.TCPAddr).Port
 }
 
-// GreetAndEcho serves l until the test ends and returns its port: each
-// connection is sent greeting (if any), as a service's banner, then echoed
-// until the peer closes it. A client that only reads sees the banner and
-// then silence, as from a server waiting for a request.
-func GreetAndEcho(tb testing.TB, l net.Listener, greeting string) int {
+// ServeConns accepts connections on l until the test ends, each handled by
+// handle on its own goroutine and closed when handle returns. l is closed
+// when the test ends.
+func ServeConns(tb testing.TB, l net.Listener, handle func(net.Conn)) {
 	tb.Cleanup(func() { l.Close() })
 	go func() {
 		for {
@@ -44,21 +44,10 @@ func GreetAndEcho(tb testing.TB, l net.Listener, greeting string) int {
 			}
 			go func() {
 				defer c.Close()
-				if greeting != "" {
-					c.Write([]byte(greeting))
-				}
-				buf := make([]byte, 65536)
-				for {
-					n, err := c.Read(buf)
-					if err != nil {
-						return
-					}
-					c.Write(buf[:n])
-				}
+				handle(c)
 			}()
 		}
 	}()
-	return l.Addr().(*net.TCPAddr).Port
 }
 
 // Eventually polls cond until it holds, failing the test after Deadline.
