@@ -42,12 +42,16 @@ func main() {
 local owned = 0
 for _, e in ipairs(c) do if e.pid == %d then owned = owned + 1 end end
 assert(#c >= %d and owned >= %d, #c .. " sockets, " .. owned .. " with our pid")`, os.Getpid(), len(conns), len(conns))
-	var tSocklab, tSS, tEngine, cSocklab, cSS []time.Duration
+	var tSocklab, tSS, tEngine, cSocklab, cSS, tStart, tTrue []time.Duration
 	for range *rounds {
 		wall, cpu := timed(*socklab, "-e", script)
 		tSocklab, cSocklab = append(tSocklab, wall), append(cSocklab, cpu)
 		wall, cpu = timed("ss", "-tanp")
 		tSS, cSS = append(tSS, wall), append(cSS, cpu)
+		wall, _ = timed(*socklab, "-e", "return")
+		tStart = append(tStart, wall)
+		wall, _ = timed("true")
+		tTrue = append(tTrue, wall)
 		start := time.Now()
 		cs, err := netinfo.Connections(netinfo.Filter{Protos: []string{"tcp"}})
 		must(err)
@@ -62,6 +66,8 @@ assert(#c >= %d and owned >= %d, #c .. " sockets, " .. owned .. " with our pid")
 	fmt.Printf("%-44s %8.1f %8.1f ms\n", "socklab -e 'net.connections(\"tcp\")' (process)", ms(sl), ms(csl))
 	fmt.Printf("%-44s %8.1f %8.1f ms\n", "ss -tanp > /dev/null (process)", ms(ss), ms(css))
 	fmt.Printf("%-44s %8.1f %8s ms\n", "engine netinfo.Connections (in process)", ms(en), "")
+	fmt.Printf("%-44s %8.1f %8s ms\n", "socklab -e 'return' (start-up)", ms(m(tStart)), "")
+	fmt.Printf("%-44s %8.1f %8s ms\n", "true (a process started from this one)", ms(m(tTrue)), "")
 	fmt.Printf("ratio (ss / socklab): wall %.2fx, cpu %.2fx; engine alone wall %.2fx\n", float64(ss)/float64(sl), float64(css)/float64(csl), float64(ss)/float64(en))
 	for _, c := range conns {
 		c.Close()

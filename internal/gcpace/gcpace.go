@@ -19,6 +19,9 @@
 // would pay for a tight limit with five times as many collections and gain
 // nothing, so there Go's default pacing stays.
 //
+// Until its first collection the process runs with GOGC=400 (see
+// startGCPercent): a short script ends before it needs one.
+//
 // GOGC or GOMEMLIMIT in the environment turn the pacing off: the person's
 // own setting wins.
 package gcpace
@@ -30,6 +33,7 @@ import (
 	"runtime/debug"
 	"runtime/metrics"
 	"sync"
+	"sync/atomic"
 )
 
 // Floor is the least headroom above live memory, so that small programs
@@ -53,10 +57,24 @@ func Start() bool {
 		return false
 	}
 	once.Do(func() {
+		starting.Store(true)
+		debug.SetGCPercent(startGCPercent)
 		repace()
 	})
 	return true
 }
+
+// startGCPercent is the GOGC of a process until its first collection: Go's
+// least heap goal is 4 MiB times GOGC/100, so the first collection waits for
+// a 16 MiB heap instead of 4 MiB. Most socklab runs are a script or a REPL
+// line that ends before then: a listing of 10,000 connections allocates
+// about 6 MiB of short-lived data and paid a whole collection for it, a
+// tenth of its time. After the first collection GOGC is Go's default again,
+// so nothing changes for a process that keeps running.
+const startGCPercent = 400
+
+// starting is true until the first collection's cleanup restores GOGC=100.
+var starting atomic.Bool
 
 // sentinel is garbage from birth: its cleanup runs after the next
 // collection, re-paces and arms the next one. It holds a pointer so that
@@ -68,8 +86,19 @@ type sentinel struct {
 }
 
 func repace() {
-	debug.SetMemoryLimit(Limit(Live(), runtime.NumGoroutine()))
-	runtime.AddCleanup(new(sentinel), func(struct{}) { repace() }, struct{}{})
+	limit := int64(math.MaxInt64)
+	// Live reads runtime/metrics, which costs more than the rest of the
+	// start-up's pacing: read it only when the limit depends on it.
+	if n := runtime.NumGoroutine(); n >= ManyGoroutines {
+		limit = Limit(Live(), n)
+	}
+	debug.SetMemoryLimit(limit)
+	runtime.AddCleanup(new(sentinel), func(struct{}) {
+		if starting.CompareAndSwap(true, false) {
+			debug.SetGCPercent(100)
+		}
+		repace()
+	}, struct{}{})
 }
 
 // Limit is the soft memory limit for live bytes of live memory in a process

@@ -65,6 +65,12 @@ func TestStartFollowsLiveMemory(t *testing.T) {
 		go func() { defer parked.Done(); <-park }()
 	}
 	first := limitAfterGC("limit set", func(l int64) bool { return l != math.MaxInt64 && l >= int64(Live())+Floor })
+	// The first collection ended the start-up's GOGC=400.
+	limitAfterGC("start-up over", func(int64) bool { return !starting.Load() })
+	if percent := debug.SetGCPercent(-1); percent != 100 {
+		t.Errorf("GOGC after the first collection: %d, want 100", percent)
+	}
+	debug.SetGCPercent(100)
 	ballast := make([][]byte, 64)
 	for i := range ballast {
 		ballast[i] = make([]byte, 1<<20) // 64 MiB live

@@ -8,7 +8,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"sync"
 )
 
 // Conn is one open socket as `ss -tuxanp` shows it.
@@ -100,26 +99,32 @@ func (f Filter) keep(c *Conn) bool {
 
 // Connections lists the sockets f selects: TCP, then UDP (IPv4 before
 // IPv6), then UNIX, each in the kernel's order. The owners are looked up in
-// /proc while the kernel's socket tables are read: the two are independent.
+// /proc while the kernel's socket tables are read: the two are independent,
+// so the calling goroutine reads the tables while the others begin the walk,
+// then joins them.
 func Connections(f Filter) ([]Conn, error) {
 	if err := f.Check(); err != nil {
 		return nil, err
 	}
-	var owners map[uint32]owner
-	var walk sync.WaitGroup
+	var walk *fdWalk
 	if !f.NoPIDs {
-		walk.Go(func() { owners = socketOwners(f.PID) })
+		walk = startFDWalk(f.PID, fdWalkers()-1)
 	}
 	out, err := dumpSockets(f)
-	walk.Wait()
+	var holders *owners
+	if walk != nil {
+		holders = walk.finish()
+	}
 	if err != nil {
 		return nil, err
 	}
 	n := 0
 	for i := range out {
 		c := &out[i]
-		if o, ok := owners[c.Inode]; ok {
-			c.PID, c.FD, c.Program = o.pid, o.fd, o.program
+		if holders != nil {
+			if pid, fd, program, ok := holders.owner(c.Inode); ok {
+				c.PID, c.FD, c.Program = pid, fd, program
+			}
 		}
 		if f.keep(c) {
 			if n != i {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"unsafe"
 
 	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
@@ -65,7 +66,7 @@ func (s *sockDiag) dump(typ uint16, body []byte, each func([]byte)) error {
 	interrupted, done := false, false
 	var failure error
 	for !done {
-		n, _, err := unix.Recvfrom(s.fd, s.buf, 0)
+		n, err := s.recv()
 		if errors.Is(err, unix.EINTR) {
 			continue
 		}
@@ -106,6 +107,25 @@ func (s *sockDiag) dump(typ uint16, body []byte, each func([]byte)) error {
 		return netlink.ErrDumpInterrupted
 	}
 	return nil
+}
+
+// recv reads the next datagram of a dump. The kernel makes each batch of a
+// dump inside the read that makes room for it, so a read may take a while
+// but finds a datagram waiting: it is first tried as a raw non-blocking
+// system call, which keeps the Go scheduler out of it (a plain Syscall that
+// long had its P handed over, see getdents), and only when nothing is
+// waiting as a plain blocking one.
+func (s *sockDiag) recv() (int, error) {
+	n, _, errno := unix.RawSyscall6(unix.SYS_RECVFROM, uintptr(s.fd), uintptr(unsafe.Pointer(&s.buf[0])), uintptr(len(s.buf)),
+		unix.MSG_DONTWAIT, 0, 0)
+	if errno == 0 {
+		return int(n), nil
+	}
+	if errno != unix.EAGAIN {
+		return 0, errno
+	}
+	n2, _, err := unix.Recvfrom(s.fd, s.buf, 0)
+	return n2, err
 }
 
 // walkNetlink calls fn with each netlink message in b (one datagram from

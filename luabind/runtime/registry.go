@@ -48,6 +48,15 @@ type Type struct {
 	Field func(L *lua.LState, ud *lua.LUserData, key string) lua.LValue
 	// Fields lists the attribute names, for completion and help.
 	Fields []string
+	// FixedFields are the attributes (some or all of Fields) whose values a
+	// value keeps for its whole life and that few combinations cover, such
+	// as a socket's family, type and proto; Fixed returns them for a userdata's Value, in that order.
+	// NewUserData gives each combination of those values its own metatable
+	// (variants.go), whose __index is a plain table holding the methods and
+	// the values, so that s:recv and s.family are table lookups. Field
+	// answers the other attributes, if any.
+	FixedFields []string
+	Fixed       func(v any) []lua.LValue
 	// Tostring renders the value for print and the REPL. May be nil.
 	Tostring func(ud *lua.LUserData) string
 	// Meta adds other metamethods (__eq, __len, __index for integer keys…).
@@ -97,6 +106,7 @@ func prepareType(t *Type) {
 	for i := range t.Methods {
 		t.Methods[i].method = t.Name
 	}
+	checkFixed(t)
 }
 
 func registered() []*Module {
@@ -226,14 +236,14 @@ func (rt *Runtime) loadType(t *Type) {
 	}
 	// Methods through a table, as gopher-lua's own modules do: the VM finds
 	// s:recv by a table lookup, with no Go call. A type with attributes
-	// (Field) or its own __index needs the userdata itself to answer, which
-	// a lookup in a table never sees, so it keeps a function that tries the
-	// methods first.
-	field := t.Field
-	if field == nil && t.Meta["__index"] == nil {
+	// (Field, Fixed) or its own __index needs the userdata itself to
+	// answer, which a lookup in a table never sees, so its base metatable
+	// keeps a function that tries the methods first. NewUserData gives a
+	// type whose attributes are all fixed a variant with a table instead.
+	if t.Field == nil && t.Fixed == nil && t.Meta["__index"] == nil {
 		L.SetField(mt, "__index", methods)
 	} else {
-		L.SetField(mt, "__index", rt.indexFunction(t, methods))
+		L.SetField(mt, "__index", rt.indexFunction(t, methods, t.Fixed != nil))
 	}
 	L.SetField(mt, "__methods", methods)
 	L.SetField(mt, "__name", lua.LString(t.Name))
@@ -255,17 +265,25 @@ func (rt *Runtime) loadType(t *Type) {
 	}
 }
 
-// indexFunction is the __index of a type with attributes: methods first,
-// then Field, then the type's own __index.
-func (rt *Runtime) indexFunction(t *Type, methods *lua.LTable) *lua.LFunction {
+// indexFunction is the __index of a type with attributes: the table
+// (methods, and a variant's fixed values) first, then the fixed attributes
+// when withFixed (a userdata left with the base metatable), then Field,
+// then the type's own __index.
+func (rt *Runtime) indexFunction(t *Type, table *lua.LTable, withFixed bool) *lua.LFunction {
 	field := t.Field
 	return rt.L.NewFunction(func(L *lua.LState) int {
 		ud := L.CheckUserData(1)
 		key := L.Get(2)
 		if k, ok := key.(lua.LString); ok {
-			if m := methods.RawGetString(string(k)); m != lua.LNil {
+			if m := table.RawGetString(string(k)); m != lua.LNil {
 				L.Push(m)
 				return 1
+			}
+			if withFixed {
+				if v := fixedField(t, ud.Value, string(k)); v != nil {
+					L.Push(v)
+					return 1
+				}
 			}
 			if field != nil {
 				if v := field(L, ud, string(k)); v != nil {
@@ -282,11 +300,20 @@ func (rt *Runtime) indexFunction(t *Type, methods *lua.LTable) *lua.LFunction {
 	})
 }
 
-// NewUserData wraps v in a userdata of the registered type typeName.
+// NewUserData wraps v in a userdata of the registered type typeName. A type
+// with FixedFields gets the metatable of v's variant (variants.go).
 func NewUserData(L *lua.LState, typeName string, v any) *lua.LUserData {
 	ud := L.NewUserData()
 	ud.Value = v
-	L.SetMetatable(ud, L.GetTypeMetatable(typeName))
+	mt := L.GetTypeMetatable(typeName)
+	if base, ok := mt.(*lua.LTable); ok {
+		if rt, ok := byGlobal.Load(L.G); ok {
+			if t := rt.(*Runtime).types[base]; t != nil && t.Fixed != nil {
+				mt = rt.(*Runtime).variant(base, t, v)
+			}
+		}
+	}
+	L.SetMetatable(ud, mt)
 	return ud
 }
 

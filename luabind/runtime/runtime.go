@@ -49,6 +49,9 @@ type Runtime struct {
 	modules []*Module                    // loaded modules, in registration order
 	types   map[*lua.LTable]*Type        // metatable → type, for completion and help
 	names   map[*lua.LTable]Names        // metatable → named values (names.go)
+	// variants are the metatables of types with fixed attributes, per
+	// combination of their values (variants.go); the lock guards them.
+	variants map[*Type]map[string]*lua.LTable
 	// constantNames are every name in names: module constants with them
 	// print as socket.AF_INET → 2 (AF_INET).
 	constantNames map[string]bool
@@ -90,16 +93,17 @@ func New() *Runtime {
 	L.Options.RegistrySize = 64
 	ctx, stop := context.WithCancel(context.Background())
 	rt := &Runtime{
-		L:       L,
-		gil:     make(chan struct{}, 1),
-		stdout:  os.Stdout,
-		stderr:  os.Stderr,
-		rootCtx: ctx,
-		stop:    stop,
-		tasks:   map[int]*Task{},
-		docs:    map[*lua.LFunction]*Function{},
-		types:   map[*lua.LTable]*Type{},
-		names:   map[*lua.LTable]Names{},
+		L:        L,
+		gil:      make(chan struct{}, 1),
+		stdout:   os.Stdout,
+		stderr:   os.Stderr,
+		rootCtx:  ctx,
+		stop:     stop,
+		tasks:    map[int]*Task{},
+		docs:     map[*lua.LFunction]*Function{},
+		types:    map[*lua.LTable]*Type{},
+		names:    map[*lua.LTable]Names{},
+		variants: map[*Type]map[string]*lua.LTable{},
 
 		constantNames: map[string]bool{},
 		pcallCaller:   map[*lua.LState]*lua.LState{},

@@ -3,6 +3,7 @@ package socket
 import (
 	"context"
 	"strconv"
+	"syscall"
 	"testing"
 
 	lua "github.com/yuin/gopher-lua"
@@ -51,5 +52,38 @@ func BenchmarkLuaConnectClose(b *testing.B) {
 	b.ResetTimer()
 	if _, err := rt.Exec(context.Background(), proto, "bench", lua.LNumber(port), lua.LNumber(b.N)); err != nil {
 		b.Fatal(err)
+	}
+}
+
+// BenchmarkSocketMethodCall is a method call with no I/O (s:fileno()) and
+// an attribute read (s.family) on a socket: the cost of the lookup that
+// the socket's __index table saves (runtime's variants.go).
+func BenchmarkSocketMethodCall(b *testing.B) {
+	for _, c := range []struct{ name, loop string }{
+		{"fileno", "s:fileno()"},
+		{"family", "x = s.family"},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			rt := runtime.New()
+			defer rt.Close()
+			proto, err := rt.Compile(`local n = ...
+				local s, x = socket.socket()
+				for i = 1, n do `+c.loop+` end
+				s:close()`, "bench")
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ResetTimer()
+			var before, after syscall.Rusage
+			_ = syscall.Getrusage(syscall.RUSAGE_SELF, &before)
+			if _, err := rt.Exec(context.Background(), proto, "bench", lua.LNumber(b.N)); err != nil {
+				b.Fatal(err)
+			}
+			_ = syscall.Getrusage(syscall.RUSAGE_SELF, &after)
+			// CPU time per op: what other processes on a shared machine
+			// take from the loop is not counted (runtime's bench_test.go).
+			cpu := after.Utime.Nano() + after.Stime.Nano() - before.Utime.Nano() - before.Stime.Nano()
+			b.ReportMetric(float64(cpu)/float64(b.N), "cpu-ns/op")
+		})
 	}
 }

@@ -109,18 +109,14 @@ var socketType = &runtime.Type{
 		{Name: "lines", Args: "()", Doc: "Iterator over received lines without their line endings, for `for line in s:lines() do … end`; ends at end of stream (or on an error).", Fn: sockLines},
 		{Name: "interactive", Args: "()", Doc: "Connects the terminal to the socket like nc: what arrives is printed, what you type is sent. Ctrl-D or Ctrl-C leaves; the socket stays open.", Fn: sockInteractive},
 	},
-	Fields: []string{"family", "type", "proto"},
-	Field: func(L *lua.LState, ud *lua.LUserData, key string) lua.LValue {
-		s := ud.Value.(*sock.Socket)
-		switch key {
-		case "family":
-			return lua.LNumber(s.Family)
-		case "type":
-			return lua.LNumber(s.Type)
-		case "proto":
-			return lua.LNumber(s.Proto)
-		}
-		return nil
+	// A socket's family, type and proto never change, so sockets get one
+	// metatable per combination whose __index is a plain table: methods
+	// and these attributes are table lookups (runtime's variants.go).
+	Fields:      []string{"family", "type", "proto"},
+	FixedFields: []string{"family", "type", "proto"},
+	Fixed: func(v any) []lua.LValue {
+		s := v.(*sock.Socket)
+		return []lua.LValue{lua.LNumber(s.Family), lua.LNumber(s.Type), lua.LNumber(s.Proto)}
 	},
 	Tostring: func(ud *lua.LUserData) string { return repr(ud.Value.(*sock.Socket)) },
 	Names:    valueNames,
