@@ -101,35 +101,30 @@ func (s *server) interrupt() string {
 	return s.transcript.String()
 }
 
-// Lesson 7: tcp_server.lua in one terminal, tcp_client.lua twice in another.
-func TestTCPServerAndClient(t *testing.T) {
+// Lessons 7 and 8: tcp_server.lua (udp_server.lua) in one terminal,
+// tcp_client.lua (udp_client.lua) twice in another; then, the server gone,
+// the client says what happened and fails.
+func TestServerAndClient(t *testing.T) {
 	t.Parallel()
-	srv := startServer(t, command("tcp_server.lua", "0"))
-	port := srv.waitFor(`port (\d+); Ctrl-C stops it`)[1]
-	for range 2 {
-		out, _ := run(t, command("tcp_client.lua", port), 0)
-		checkGolden(t, "tcp_client", out)
-		srv.waitFor(`^Client says: Thanks`)
+	for _, c := range []struct{ proto, served string }{
+		{"tcp", `^Client says: Thanks`},
+		{"udp", `^Client IP Address: `},
+	} {
+		t.Run(c.proto, func(t *testing.T) {
+			t.Parallel()
+			server, client := c.proto+"_server", c.proto+"_client"
+			srv := startServer(t, command(server+".lua", "0"))
+			port := srv.waitFor(`port (\d+); Ctrl-C stops it`)[1]
+			for range 2 {
+				out, _ := run(t, command(client+".lua", port), 0)
+				checkGolden(t, client, out)
+				srv.waitFor(c.served)
+			}
+			checkGolden(t, server, srv.interrupt())
+			out, _ := run(t, command(client+".lua", port), 1)
+			checkGolden(t, client+".noserver", out)
+		})
 	}
-	checkGolden(t, "tcp_server", srv.interrupt())
-	// The server is gone: the client says what happened and fails.
-	out, _ := run(t, command("tcp_client.lua", port), 1)
-	checkGolden(t, "tcp_client.noserver", out)
-}
-
-// Lesson 8: udp_server.lua and udp_client.lua, the same way.
-func TestUDPServerAndClient(t *testing.T) {
-	t.Parallel()
-	srv := startServer(t, command("udp_server.lua", "0"))
-	port := srv.waitFor(`port (\d+); Ctrl-C stops it`)[1]
-	for range 2 {
-		out, _ := run(t, command("udp_client.lua", port), 0)
-		checkGolden(t, "udp_client", out)
-		srv.waitFor(`^Client IP Address: `)
-	}
-	checkGolden(t, "udp_server", srv.interrupt())
-	out, _ := run(t, command("udp_client.lua", port), 1)
-	checkGolden(t, "udp_client.noserver", out)
 }
 
 // Lesson 9: the echo server serves several clients that stay connected at

@@ -7,9 +7,10 @@ import (
 	"testing"
 )
 
-// closedPortLua finds a loopback port nobody listens on: one the kernel
-// just handed out and that was closed again.
-const closedPortLua = `local probe = socket.socket() probe:bind("127.0.0.1", 0) local closed = probe:getsockname().port probe:close()
+// closedPortLua finds a loopback port where a connect is refused: one
+// held by a socket that is bound but never listens, so that no other test
+// running at the same time can be handed the port meanwhile.
+const closedPortLua = `local probe = socket.socket() probe:bind("127.0.0.1", 0) local closed = probe:getsockname().port
 `
 
 // The failure rule (README, "The error convention"): a failure the call

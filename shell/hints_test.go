@@ -9,11 +9,7 @@ import (
 
 // One case per row of the hints table, typed at a real terminal: the
 // habit, and a fragment of the answer the row must give.
-var hintCases = []struct {
-	row   string
-	typed []string
-	want  []string
-}{
+var hintCases = []typedCase{
 	{"import", []string{"import socket"}, []string{"hint: modules are already loaded"}},
 	{"tuple", []string{`s = socket.socket()`, `s:bind(("127.0.0.1", 80))`}, []string{`hint: tuples are tables in Lua: s:bind({"127.0.0.1", 80})`}},
 	{"tuple", []string{`u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)`, `u:sendto("d", ("127.0.0.1", 9))`}, []string{"hint: tuples are tables"}},
@@ -37,7 +33,7 @@ var hintCases = []struct {
 func TestHintsTableHasATestPerRow(t *testing.T) {
 	tested := map[string]bool{}
 	for _, c := range hintCases {
-		tested[c.row] = true
+		tested[c.name] = true
 	}
 	for _, h := range hints {
 		if !tested[h.name] {
@@ -48,18 +44,7 @@ func TestHintsTableHasATestPerRow(t *testing.T) {
 
 func TestHintsAtTheTerminal(t *testing.T) {
 	t.Parallel()
-	for _, c := range hintCases {
-		t.Run(c.row, func(t *testing.T) {
-			t.Parallel() // a process of its own
-			tm := startREPL(t)
-			for _, line := range c.typed {
-				tm.send(line + "\r")
-			}
-			for _, w := range c.want {
-				tm.expect(w)
-			}
-		})
-	}
+	runTyped(t, hintCases)
 }
 
 // Lua 5.1's precision for a call of something that is not a function, and

@@ -8,15 +8,36 @@ import (
 	"testing"
 )
 
+// typedCase is a terminal test: lines typed at the REPL, each followed by
+// Enter, and what must then show on screen, in order.
+type typedCase struct {
+	name  string
+	typed []string
+	want  []string
+}
+
+// runTyped runs each case as a subtest, in parallel, each in a REPL
+// process of its own.
+func runTyped(t *testing.T, cases []typedCase) {
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			tm := startREPL(t)
+			for _, line := range c.typed {
+				tm.send(line + "\r")
+			}
+			for _, w := range c.want {
+				tm.expect(w)
+			}
+		})
+	}
+}
+
 // The REPL a Python learner expects (issue 9, section 3), each bullet
 // through a real terminal.
 func TestREPLForLearners(t *testing.T) {
 	t.Parallel()
-	cases := []struct {
-		name  string
-		lines []string // typed, each followed by Enter
-		want  []string // expected on screen, in order
-	}{
+	runTyped(t, []typedCase{
 		{"_ holds the last result", []string{"6 * 7", "_ + 1"}, []string{"42", "43"}},
 		{"x? shows help", []string{"socket.gethostbyname?"}, []string{"socket.gethostbyname(name)", "Returns the IPv4 address"}},
 		{"?x shows help", []string{"?socket.getservbyname"}, []string{"socket.getservbyname("}},
@@ -28,19 +49,7 @@ func TestREPLForLearners(t *testing.T) {
 		{"help of a missing name answers", []string{`help("nonexistent")`, "1 + 1"}, []string{`no help for "nonexistent"`, "2"}},
 		{"help searches the docs", []string{`help("recvline")`}, []string{"socket:recvline"}},
 		{"help for Lua's own libraries", []string{"help(string)", `help("table.insert")`}, []string{"string.format", "table.insert(t, [pos,] value)"}},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			t.Parallel() // a process of its own
-			tm := startREPL(t)
-			for _, line := range c.lines {
-				tm.send(line + "\r")
-			}
-			for _, w := range c.want {
-				tm.expect(w)
-			}
-		})
-	}
+	})
 }
 
 // A multi-line block, with a comment line, is one history entry that runs
@@ -53,9 +62,13 @@ func TestREPLHistoryKeepsABlock(t *testing.T) {
 	}
 	tm.expect("n1\n")
 	tm.expect("n2\n")
-	tm.send("\x1b[A\r") // up arrow: the whole block
+	tm.expect("socklab> ") // keys, not cooked-mode input
+	tm.send("\x1b[A\r")    // up arrow: the whole block
 	tm.expect("n1\n")
 	tm.expect("n2\n")
+	// Ctrl-D typed before readline takes the terminal back would be the
+	// line discipline's EOF, not a key: wait for the prompt.
+	tm.expect("socklab> ")
 	tm.send("\x04")
 	if code := tm.exitCode(); code != 0 {
 		t.Fatalf("exit %d", code)

@@ -2,9 +2,7 @@ package dns
 
 import (
 	"context"
-	"encoding/binary"
 	"errors"
-	"io"
 	"net"
 	"strconv"
 	"strings"
@@ -13,7 +11,7 @@ import (
 
 	miekg "github.com/miekg/dns"
 
-	"socklab/internal/dns/dnstest"
+	"socklab/internal/sock/socktest"
 )
 
 // fakeUDP serves one UDP socket with reply, which gets each query and
@@ -24,23 +22,15 @@ func fakeUDP(t *testing.T, reply func(q *miekg.Msg) [][]byte) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { pc.Close() })
-	go func() {
-		buf := make([]byte, 65535)
-		for {
-			n, from, err := pc.ReadFrom(buf)
-			if err != nil {
-				return
-			}
-			q := new(miekg.Msg)
-			if q.Unpack(buf[:n]) != nil {
-				continue
-			}
-			for _, p := range reply(q) {
-				pc.WriteTo(p, from)
-			}
+	socktest.ServePackets(t, pc, func(p []byte, from net.Addr) {
+		q := new(miekg.Msg)
+		if q.Unpack(p) != nil {
+			return
 		}
-	}()
+		for _, p := range reply(q) {
+			pc.WriteTo(p, from)
+		}
+	})
 	return pc.LocalAddr().String()
 }
 
@@ -103,23 +93,12 @@ func TestTruncatedAnswerRetriesOverTCP(t *testing.T) {
 	if err != nil {
 		t.Skipf("TCP port of the fake server taken: %v", err)
 	}
-	defer ln.Close()
-	go func() {
-		c, err := ln.Accept()
-		if err != nil {
-			return
+	socktest.ServeConns(t, ln, func(c net.Conn) {
+		co := &miekg.Conn{Conn: c}
+		if q, err := co.ReadMsg(); err == nil {
+			co.WriteMsg(full(q))
 		}
-		defer c.Close()
-		var l [2]byte
-		io.ReadFull(c, l[:])
-		b := make([]byte, binary.BigEndian.Uint16(l[:]))
-		io.ReadFull(c, b)
-		q := new(miekg.Msg)
-		q.Unpack(b)
-		p := pack(t, full(q))
-		binary.BigEndian.PutUint16(l[:], uint16(len(p)))
-		c.Write(append(l[:], p...))
-	}()
+	})
 	resp, err := Query(context.Background(), "big.lab.test", miekg.TypeTXT, Options{Servers: []string{server}, Timeout: 10 * time.Second})
 	if err != nil {
 		t.Fatal(err)
@@ -170,7 +149,7 @@ func TestCancelStopsQuery(t *testing.T) {
 // TestRefusedPortMovesOn: a server whose port is closed (ICMP refused)
 // gives way to the next one.
 func TestRefusedPortMovesOn(t *testing.T) {
-	closed := "127.0.0.1:" + itoa(dnstest.FreePort(t))
+	closed := "127.0.0.1:" + itoa(socktest.RefusedPort(t, "udp"))
 	good := fakeUDP(t, func(q *miekg.Msg) [][]byte { return [][]byte{pack(t, answerA(q, "127.0.0.7"))} })
 	resp, err := Query(context.Background(), "web.lab.test", miekg.TypeA, Options{Servers: []string{closed, good}, Timeout: 10 * time.Second})
 	if err != nil || resp.Server != good {

@@ -60,15 +60,24 @@ func shorten(s string) string {
 // ParseType reads a record type by name ("MX", "aaaa", "TYPE65") or number
 // ("65"), as dig does.
 func ParseType(s string) (uint16, error) {
-	u := strings.ToUpper(strings.TrimSpace(s))
-	if t, ok := miekg.StringToType[u]; ok {
+	if t, ok := parseMnemonic(s, miekg.StringToType, "TYPE"); ok {
 		return t, nil
 	}
-	num := strings.TrimPrefix(u, "TYPE")
-	if n, err := strconv.ParseUint(num, 10, 16); err == nil && num != "" {
-		return uint16(n), nil
-	}
 	return 0, fmt.Errorf("unknown DNS record type %q (a name such as A, AAAA, MX, TXT, or a number 0-65535)", s)
+}
+
+// parseMnemonic reads a name of names (any case), a number, or prefix and
+// a number ("TYPE65", "CLASS3"), the forms dig accepts.
+func parseMnemonic(s string, names map[string]uint16, prefix string) (uint16, bool) {
+	u := strings.ToUpper(strings.TrimSpace(s))
+	if v, ok := names[u]; ok {
+		return v, true
+	}
+	num := strings.TrimPrefix(u, prefix)
+	if n, err := strconv.ParseUint(num, 10, 16); err == nil && num != "" {
+		return uint16(n), true
+	}
+	return 0, false
 }
 
 // TypeNumber checks a numeric record type.
@@ -89,13 +98,8 @@ func TypeName(t uint16) string {
 
 // ParseClass reads a class by name ("IN", "CH", "CLASS3") or number.
 func ParseClass(s string) (uint16, error) {
-	u := strings.ToUpper(strings.TrimSpace(s))
-	if c, ok := miekg.StringToClass[u]; ok {
+	if c, ok := parseMnemonic(s, miekg.StringToClass, "CLASS"); ok {
 		return c, nil
-	}
-	num := strings.TrimPrefix(u, "CLASS")
-	if n, err := strconv.ParseUint(num, 10, 16); err == nil && num != "" {
-		return uint16(n), nil
 	}
 	return 0, fmt.Errorf("unknown DNS class %q (IN, CH, HS, or a number 0-65535)", s)
 }

@@ -14,6 +14,7 @@ import (
 	miekg "github.com/miekg/dns"
 
 	"socklab/internal/dns/dnstest"
+	"socklab/internal/sock/socktest"
 )
 
 const labZone = `
@@ -267,13 +268,7 @@ func TestCloseFreesEverything(t *testing.T) {
 		t.Fatalf("UDP port still taken: %v", err)
 	}
 	pc.Close()
-	deadline := time.Now().Add(20 * time.Second)
-	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	if n := runtime.NumGoroutine(); n > before {
-		t.Fatalf("%d goroutines left, %d before", n, before)
-	}
+	socktest.Eventually(t, "serving goroutines end", func() bool { return runtime.NumGoroutine() <= before })
 }
 
 func TestServeBadListen(t *testing.T) {

@@ -2,8 +2,6 @@ package resolver
 
 import (
 	"context"
-	"encoding/binary"
-	"io"
 	"net"
 	"os"
 	"path/filepath"
@@ -15,6 +13,7 @@ import (
 	miekg "github.com/miekg/dns"
 
 	"socklab/internal/services"
+	"socklab/internal/sock/socktest"
 )
 
 // trickyServer answers on one port over UDP and TCP. Over UDP, before each
@@ -48,61 +47,33 @@ func trickyServer(t *testing.T) int {
 	if ln == nil {
 		t.Fatal("no port free for both UDP and TCP")
 	}
-	t.Cleanup(func() { pc.Close(); ln.Close() })
-	go func() {
-		buf := make([]byte, 512)
-		for {
-			n, from, err := pc.ReadFrom(buf)
-			if err != nil {
-				return
-			}
-			q := new(miekg.Msg)
-			if q.Unpack(buf[:n]) != nil || len(q.Question) != 1 {
-				continue
-			}
-			late := full(q)
-			late.Id++
-			noQR := full(q)
-			noQR.Response = false
-			other := full(q)
-			other.Question[0].Name = "other.test."
-			cut := full(q)
-			cut.Truncate(512)
-			for _, m := range []*miekg.Msg{late, noQR, other, cut} {
-				if m != cut {
-					m.Truncate(512)
-				}
-				p, _ := m.Pack()
-				pc.WriteTo(p, from)
-			}
+	socktest.ServePackets(t, pc, func(p []byte, from net.Addr) {
+		q := new(miekg.Msg)
+		if q.Unpack(p) != nil || len(q.Question) != 1 {
+			return
 		}
-	}()
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
+		late := full(q)
+		late.Id++
+		noQR := full(q)
+		noQR.Response = false
+		other := full(q)
+		other.Question[0].Name = "other.test."
+		cut := full(q)
+		cut.Truncate(512)
+		for _, m := range []*miekg.Msg{late, noQR, other, cut} {
+			if m != cut {
+				m.Truncate(512)
 			}
-			go func() {
-				defer c.Close()
-				var l [2]byte
-				if _, err := io.ReadFull(c, l[:]); err != nil {
-					return
-				}
-				b := make([]byte, binary.BigEndian.Uint16(l[:]))
-				if _, err := io.ReadFull(c, b); err != nil {
-					return
-				}
-				q := new(miekg.Msg)
-				if q.Unpack(b) != nil {
-					return
-				}
-				p, _ := full(q).Pack()
-				binary.BigEndian.PutUint16(l[:], uint16(len(p)))
-				c.Write(append(l[:], p...))
-			}()
+			p, _ := m.Pack()
+			pc.WriteTo(p, from)
 		}
-	}()
+	})
+	socktest.ServeConns(t, ln, func(c net.Conn) {
+		co := &miekg.Conn{Conn: c}
+		if q, err := co.ReadMsg(); err == nil {
+			co.WriteMsg(full(q))
+		}
+	})
 	return pc.LocalAddr().(*net.UDPAddr).Port
 }
 

@@ -20,17 +20,34 @@ func userinfo(netloc string) (user, pass string, hasUser, hasPass bool) {
 	return user, pass, true, hasPass
 }
 
-// hostinfo is the host (brackets removed) and the port text, if any.
+// hostinfo is the host (brackets removed) and the port text, if any: what
+// follows the last '@', cut at the first ':' or, when there is a '[', the
+// text inside the brackets and what follows ']:'.
 func hostinfo(netloc string) (host, port string, hasPort bool) {
-	hp := netloc[strings.LastIndexByte(netloc, '@')+1:]
-	if _, bracketed, found := strings.Cut(hp, "["); found {
-		h, rest, _ := strings.Cut(bracketed, "]")
-		_, port, _ = strings.Cut(rest, ":")
-		host = h
-	} else {
-		host, port, _ = strings.Cut(hp, ":")
+	hp := netloc
+	for i := len(netloc) - 1; i >= 0; i-- {
+		if netloc[i] == '@' {
+			hp = netloc[i+1:]
+			break
+		}
 	}
-	return host, port, port != ""
+	colon := -1
+	for i := 0; i < len(hp); i++ {
+		switch hp[i] {
+		case ':':
+			if colon < 0 {
+				colon = i
+			}
+		case '[':
+			host, rest, _ := strings.Cut(hp[i+1:], "]")
+			_, port, _ = strings.Cut(rest, ":")
+			return host, port, port != ""
+		}
+	}
+	if colon < 0 {
+		return hp, "", false
+	}
+	return hp[:colon], hp[colon+1:], colon+1 < len(hp)
 }
 
 // Username of a netloc, or false (Python's None).
@@ -51,12 +68,19 @@ func Hostname(netloc string) (string, bool) {
 	if host == "" {
 		return "", false
 	}
-	h, zone, hasZone := strings.Cut(host, "%")
-	h = strings.ToLower(h)
-	if hasZone {
-		return h + "%" + zone, true
+	// most hostnames are lower case already: return them as they are,
+	// a slice of the URL, without a copy
+	for i := 0; i < len(host); i++ {
+		if c := host[i]; 'A' <= c && c <= 'Z' || c == '%' || c >= 0x80 {
+			h, zone, hasZone := strings.Cut(host, "%")
+			h = strings.ToLower(h)
+			if hasZone {
+				return h + "%" + zone, true
+			}
+			return h, true
+		}
 	}
-	return h, true
+	return host, true
 }
 
 // Port of a netloc, false when there is none, or Python's ValueError.

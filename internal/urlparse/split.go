@@ -9,7 +9,9 @@
 package urlparse
 
 import (
+	"encoding/binary"
 	"strings"
+	"unsafe"
 
 	"socklab/internal/ipaddr"
 )
@@ -52,9 +54,35 @@ type SplitResult struct{ Scheme, Netloc, Path, Query, Fragment string }
 // ParseResult is urlparse's 6-tuple.
 type ParseResult struct{ Scheme, Netloc, Path, Params, Query, Fragment string }
 
-func isSchemeChar(c byte) bool {
-	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '+' || c == '-' || c == '.'
-}
+// byteClass sorts the bytes the one-pass scans look for, so that each byte
+// costs one table load: scheme characters (and which of them are upper
+// case), the characters that end an authority, brackets and non-ASCII.
+var byteClass = func() (t [256]uint8) {
+	for c := 0; c < 256; c++ {
+		b := byte(c)
+		switch {
+		case 'a' <= b && b <= 'z' || '0' <= b && b <= '9' || b == '+' || b == '-' || b == '.':
+			t[c] = classScheme
+		case 'A' <= b && b <= 'Z':
+			t[c] = classScheme | classUpper
+		case b == '/' || b == '?' || b == '#':
+			t[c] = classEndsNetloc
+		case b == '[' || b == ']':
+			t[c] = classBracket
+		case b >= 0x80:
+			t[c] = classNonASCII
+		}
+	}
+	return t
+}()
+
+const (
+	classScheme = 1 << iota
+	classUpper
+	classEndsNetloc
+	classBracket
+	classNonASCII
+)
 
 func isASCIILetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
 
@@ -67,12 +95,35 @@ func clean(s string, both bool) string {
 	for both && len(s) > 0 && s[len(s)-1] <= ' ' {
 		s = s[:len(s)-1]
 	}
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c <= '\r' && (c == '\t' || c == '\r' || c == '\n') {
-			return dropTabsAndNewlines(s)
-		}
+	if hasTabOrNewline(s) {
+		return dropTabsAndNewlines(s)
 	}
 	return s
+}
+
+// hasTabOrNewline reports whether s holds a tab, CR or LF. It tests eight
+// bytes at a time for any byte below 0x0e (the classic "has less than"
+// word trick) and looks closer only at a word that has one: URLs almost
+// never do, and every urlparse call asks.
+func hasTabOrNewline(s string) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		w := binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s[i:]), 8))
+		if (w-ones*0x0e)&^w&highs != 0 && isTabOrNewline(s[i:i+8]) {
+			return true
+		}
+	}
+	return isTabOrNewline(s[i:])
+}
+
+func isTabOrNewline(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == '\t' || c == '\r' || c == '\n' {
+			return true
+		}
+	}
+	return false
 }
 
 func dropTabsAndNewlines(s string) string {
@@ -88,20 +139,16 @@ func dropTabsAndNewlines(s string) string {
 // netlocEnd is where the authority starting at url[start] ends (the first
 // / ? or #), and what Split must check in it: brackets and non-ASCII text.
 func netlocEnd(url string, start int) (end int, brackets, nonASCII bool) {
-	var open, closed bool
+	var seen uint8
 	for end = start; end < len(url); end++ {
-		switch c := url[end]; {
-		case c == '/' || c == '?' || c == '#':
-			return end, open || closed, nonASCII
-		case c == '[':
-			open = true
-		case c == ']':
-			closed = true
-		case c >= 0x80:
-			nonASCII = true
+		if k := byteClass[url[end]] &^ (classScheme | classUpper); k != 0 {
+			if k == classEndsNetloc {
+				break
+			}
+			seen |= k
 		}
 	}
-	return end, open || closed, nonASCII
+	return end, seen&classBracket != 0, seen&classNonASCII != 0
 }
 
 // Split is urlsplit(url, scheme, allow_fragments). It reads url in one pass
@@ -112,12 +159,16 @@ func Split(url, scheme string, allowFragments bool) (SplitResult, error) {
 	var netloc, query, fragment string
 	// a scheme is a letter and scheme characters up to the first ':'
 	if len(url) > 0 && isASCIILetter(url[0]) {
-		i := 1
-		for i < len(url) && isSchemeChar(url[i]) {
+		i, seen := 1, byteClass[url[0]]
+		for i < len(url) && byteClass[url[i]]&classScheme != 0 {
+			seen |= byteClass[url[i]]
 			i++
 		}
 		if i < len(url) && url[i] == ':' {
-			scheme, url = strings.ToLower(url[:i]), url[i+1:]
+			scheme, url = url[:i], url[i+1:]
+			if seen&classUpper != 0 {
+				scheme = strings.ToLower(scheme)
+			}
 		}
 	}
 	if len(url) >= 2 && url[0] == '/' && url[1] == '/' {

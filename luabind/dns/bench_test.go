@@ -33,15 +33,7 @@ func BenchmarkServe(b *testing.B) {
 		flood(b, srv.Addr(), 8)
 	})
 	b.Run("lua", func(b *testing.B) {
-		e := runtimetest.New(b)
-		err := e.Exec(b, context.Background(), "start", `
-			srv = dns.serve{handler = function(q) return {q.name, "A", "127.0.0.2"} end}
-			ADDR = srv.addr`)
-		if err != nil {
-			b.Fatal(runtime.ErrorMessage(err))
-		}
-		var addr string
-		e.RT.Do(func(L *lua.LState) { addr = lua.LVAsString(L.GetGlobal("ADDR")) })
+		_, addr := luaServer(b, `function(q) return {q.name, "A", "127.0.0.2"} end`)
 		flood(b, addr, 8)
 	})
 }

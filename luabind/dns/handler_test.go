@@ -13,6 +13,7 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	engine "socklab/internal/dns"
+	"socklab/internal/sock/socktest"
 	"socklab/luabind/runtime"
 	"socklab/luabind/runtime/runtimetest"
 )
@@ -95,16 +96,7 @@ func TestLuaHandlerBlocks(t *testing.T) {
 // TestLuaHandler1000Concurrent: 1,000 queries at once from Go clients, a
 // Lua handler answering each with its own name.
 func TestLuaHandler1000Concurrent(t *testing.T) {
-	e := runtimetest.New(t)
-	var addr string
-	err := e.Exec(t, context.Background(), "start", `
-		srv = dns.serve{handler = function(q) return {q.name, "TXT", '"' .. q.name .. '"'} end}
-		ADDR = srv.addr
-	`)
-	if err != nil {
-		t.Fatal(runtime.ErrorMessage(err))
-	}
-	e.RT.Do(func(L *lua.LState) { addr = lua.LVAsString(L.GetGlobal("ADDR")) })
+	e, addr := luaServer(t, `function(q) return {q.name, "TXT", '"' .. q.name .. '"'} end`)
 	var wg sync.WaitGroup
 	errc := make(chan error, 1000)
 	for i := range 1000 {
@@ -135,7 +127,7 @@ func TestLuaHandler1000Concurrent(t *testing.T) {
 	for err := range errc {
 		t.Fatal(err)
 	}
-	err = e.Exec(t, context.Background(), "check", `assert(srv.queries >= 1000, tostring(srv.queries)); srv:close()`)
+	err := e.Exec(t, context.Background(), "check", `assert(srv.queries >= 1000, tostring(srv.queries)); srv:close()`)
 	if err != nil {
 		t.Fatal(runtime.ErrorMessage(err))
 	}
@@ -169,15 +161,10 @@ func TestServerStopsWithItsTask(t *testing.T) {
 		done <- e.Exec(t, ctx, "script", `srv = dns.serve{zone = "web.lab.test A 127.0.0.2"}; ADDR = srv.addr; srv:wait()`)
 	}()
 	var addr string
-	deadline := time.Now().Add(20 * time.Second)
-	for addr == "" && time.Now().Before(deadline) {
-		e.RT.Do(func(L *lua.LState) {
-			if a, ok := L.GetGlobal("ADDR").(lua.LString); ok {
-				addr = string(a)
-			}
-		})
-		time.Sleep(5 * time.Millisecond)
-	}
+	socktest.Eventually(t, "the script starts its server", func() bool {
+		e.RT.Do(func(L *lua.LState) { addr = lua.LVAsString(L.GetGlobal("ADDR")) })
+		return addr != ""
+	})
 	if _, err := engine.Query(context.Background(), "web.lab.test", miekg.TypeA, engine.Options{Servers: []string{addr}, Timeout: 10 * time.Second}); err != nil {
 		t.Fatal(err)
 	}

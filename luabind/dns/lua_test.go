@@ -29,6 +29,20 @@ func run(t *testing.T, globals map[string]string, src string) string {
 	return e.Out.String()
 }
 
+// luaServer starts dns.serve with a Lua handler (source of a function
+// expression) in a fresh runtime, as the global srv, and returns the
+// runtime and the server's address.
+func luaServer(tb testing.TB, handler string) (*runtimetest.Env, string) {
+	tb.Helper()
+	e := runtimetest.New(tb)
+	if err := e.Exec(tb, context.Background(), "start", "srv = dns.serve{handler = "+handler+"}\nADDR = srv.addr"); err != nil {
+		tb.Fatal(runtime.ErrorMessage(err))
+	}
+	var addr string
+	e.RT.Do(func(L *lua.LState) { addr = lua.LVAsString(L.GetGlobal("ADDR")) })
+	return e, addr
+}
+
 // queryChecks runs against any server holding the lab records (dnsmasq's,
 // or dns.serve's labZone): each type's own fields, a CNAME chain, a
 // missing name, the TCP retry, printing, dns.resolve and dns.reverse.

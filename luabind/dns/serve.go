@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	lua "github.com/yuin/gopher-lua"
 
@@ -164,22 +163,6 @@ func serverClose(L *lua.LState) int {
 func serverWait(L *lua.LState) int {
 	s := serverOf(L)
 	timeout := runtime.OptTimeout(L, 2)
-	stopped := false
-	runtime.Block(L, func(ctx context.Context) error {
-		var expire <-chan time.Time
-		if timeout >= 0 {
-			t := time.NewTimer(timeout)
-			defer t.Stop()
-			expire = t.C
-		}
-		select {
-		case <-s.Done():
-			stopped = true
-		case <-ctx.Done():
-		case <-expire:
-		}
-		return nil
-	})
-	L.Push(lua.LBool(stopped))
+	L.Push(lua.LBool(runtime.BlockUntil(L, s.Done(), timeout)))
 	return 1
 }

@@ -9,6 +9,7 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 
+	"socklab/internal/sock/socktest"
 	rtm "socklab/luabind/runtime"
 	"socklab/luabind/runtime/runtimetest"
 )
@@ -165,7 +166,9 @@ func TestFailureNamedInterruptedIsReported(t *testing.T) {
 		while h:status() == "running" or c:status() ~= "failed" do sleep(0.001) end`); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, func() bool { return strings.Contains(e.Err.String(), "failed: the transfer was interrupted") })
+	socktest.Eventually(t, "the task's failure is reported", func() bool {
+		return strings.Contains(e.Err.String(), "failed: the transfer was interrupted")
+	})
 	if strings.Count(e.Err.String(), "failed") != 1 {
 		t.Errorf("stderr %q: the cancelled task must not be reported", e.Err.String())
 	}
@@ -214,7 +217,7 @@ func TestCapturedResourceOutlivesItsOpener(t *testing.T) {
 	if out != "false\ttrue\nfalse\n" {
 		t.Errorf("got %q", out)
 	}
-	waitFor(t, func() bool { return openCount(e.RT).Load() == 0 })
+	socktest.Eventually(t, "every resource closed", func() bool { return openCount(e.RT).Load() == 0 })
 }
 
 // Defect 15: an argument error inside a callback is not blamed on the
@@ -240,17 +243,5 @@ func TestHugeChannelIsRefused(t *testing.T) {
 	}
 	if out := mustRun(t, `local c = chan(65536) for i = 1, 65536 do c:send(i) end print(c:len())`); out != "65536\n" {
 		t.Errorf("got %q", out)
-	}
-}
-
-// waitFor polls cond for up to 30 s.
-func waitFor(t *testing.T, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatal("condition not met within 30 s")
-		}
-		time.Sleep(5 * time.Millisecond)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	lua "github.com/yuin/gopher-lua"
 	"github.com/yuin/gopher-lua/parse"
@@ -202,6 +203,29 @@ func Block(L *lua.LState, fn func(ctx context.Context) error) error {
 		L.G.CurrentThread = cur
 	}()
 	return fn(ctx)
+}
+
+// BlockUntil blocks the task running L until done is closed, timeout
+// passes (timeout < 0: no limit) or the task is cancelled, and reports
+// whether done was closed: the waits of task:join and server:wait.
+func BlockUntil(L *lua.LState, done <-chan struct{}, timeout time.Duration) bool {
+	closed := false
+	Block(L, func(ctx context.Context) error {
+		var expire <-chan time.Time
+		if timeout >= 0 {
+			timer := time.NewTimer(timeout)
+			defer timer.Stop()
+			expire = timer.C
+		}
+		select {
+		case <-done:
+			closed = true
+		case <-expire:
+		case <-ctx.Done():
+		}
+		return nil
+	})
+	return closed
 }
 
 // Context returns the context of the task running L: it is done when the task

@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -15,6 +16,7 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 
+	"socklab/internal/sock/socktest"
 	rtm "socklab/luabind/runtime"
 	"socklab/luabind/runtime/runtimetest"
 )
@@ -315,24 +317,11 @@ func TestManySleepingTasks(t *testing.T) {
 
 func TestManyTCPRoundTrips(t *testing.T) {
 	t.Parallel()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() { defer c.Close(); io.Copy(c, c) }()
-		}
-	}()
+	addr := "127.0.0.1:" + strconv.Itoa(socktest.EchoServer(t))
 	out := mustRun(t, `
 		local addr = ...
 		local hs = {}
-		for i = 1, 1000 do hs[i] = spawn(testmod.roundtrip, "`+ln.Addr().String()+`") end
+		for i = 1, 1000 do hs[i] = spawn(testmod.roundtrip, "`+addr+`") end
 		local ok, bad = 0, nil
 		for _, r in ipairs(join(hs)) do if r[1] == "ping\n" then ok = ok + 1 else bad = r[2] end end
 		print(ok, bad)`)
@@ -351,13 +340,7 @@ func TestNoGoroutineLeak(t *testing.T) {
 			local ch = chan() spawn(function() ch:recv() end)`)
 		rt.Close()
 	}
-	deadline := time.Now().Add(2 * time.Second)
-	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	if n := runtime.NumGoroutine(); n > before {
-		t.Errorf("%d goroutines before, %d after", before, n)
-	}
+	socktest.Eventually(t, "goroutines back to "+strconv.Itoa(before), func() bool { return runtime.NumGoroutine() <= before })
 }
 
 func TestErrorsCarryPositionAndTraceback(t *testing.T) {

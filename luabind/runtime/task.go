@@ -222,23 +222,7 @@ func (t *Task) Wait(L *lua.LState, timeout time.Duration) bool {
 	}
 	t.joiners.Add(1)
 	defer t.joiners.Add(-1)
-	finished := false
-	Block(L, func(ctx context.Context) error {
-		var expire <-chan time.Time
-		if timeout >= 0 {
-			timer := time.NewTimer(timeout)
-			defer timer.Stop()
-			expire = timer.C
-		}
-		select {
-		case <-t.done:
-			finished = true
-		case <-expire:
-		case <-ctx.Done():
-		}
-		return nil
-	})
-	return finished
+	return BlockUntil(L, t.done, timeout)
 }
 
 // Result returns what the finished task returned, or its error.

@@ -5,10 +5,12 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -49,22 +51,13 @@ func startPeer(t *testing.T, name string, args ...string) *bufio.Reader {
 	return bufio.NewReader(out)
 }
 
-func waitDial(t *testing.T, network, addr string) {
-	socktest.Eventually(t, "peer at "+addr+" comes up", func() bool {
-		c, err := net.Dial(network, addr)
-		if err == nil {
-			c.Close()
-		}
-		return err == nil
-	})
-}
-
 // luaEchoClient is a socklab client that sends the file in pieces, reads the
 // echo back concurrently and prints whether it matches.
 const luaEchoClient = `
 local family, host, port, path = %d, %q, %d, %q
 local data = assert(io.open(path, "rb")):read("*a")
 local s = socket.socket(family, socket.SOCK_STREAM)
+s:settimeout(60) -- a stalled peer fails the test with "timed out", never hangs it
 if family == socket.AF_UNIX then assert(s:connect(host)) else assert(s:connect(host, port)) end
 local sender = spawn(function(s) end)
 local reader = spawn(function()
@@ -90,18 +83,64 @@ func TestInteropPeersEcho(t *testing.T) {
 	py := python(t)
 	socat := need(t, "socat")
 	dir := t.TempDir()
+	// firstLine waits, at most socktest.Deadline, for the first line of r
+	// that contains marker, and returns what follows the marker; the rest
+	// of r is read and dropped, so the peer never blocks on its output.
+	firstLine := func(t *testing.T, r *bufio.Reader, marker string) string {
+		t.Helper()
+		found := make(chan string, 1)
+		go func() {
+			for {
+				line, err := r.ReadString('\n')
+				if _, after, ok := strings.Cut(line, marker); ok {
+					found <- strings.TrimSpace(after)
+					io.Copy(io.Discard, r)
+					return
+				}
+				if err != nil {
+					close(found)
+					return
+				}
+			}
+		}()
+		select {
+		case after, ok := <-found:
+			if !ok {
+				t.Fatalf("the peer ended without printing %q", marker)
+			}
+			return after
+		case <-time.After(socktest.Deadline):
+			t.Fatalf("the peer printed no %q in %v", marker, socktest.Deadline)
+		}
+		return ""
+	}
+	// socat listens where the kernel says (port 0, or a fresh path) and
+	// says where with -d -d once it listens: no port that another package
+	// could take meanwhile, and no connect before socat is there. Its echo
+	// is EXEC:cat, not PIPE: with PIPE one socat process writes into a
+	// pipe that only it reads, and a write larger than the room left can
+	// block it for good (socat(1), PIPE). Python clients reproduced it:
+	// 6 of 40 MiB round trips to UNIX-LISTEN:…,fork PIPE hung under load,
+	// none of 60 with EXEC:cat.
+	startSocat := func(t *testing.T, listen string) string {
+		cmd := exec.Command(socat, "-d", "-d", listen, "EXEC:cat")
+		errOut, _ := cmd.StderrPipe()
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+		return firstLine(t, bufio.NewReader(errOut), " listening on ")
+	}
 	cases := []struct {
 		name   string
 		family int
-		host   string
-		port   int
-		start  func() (string, int)
+		start  func(t *testing.T) (host string, port int)
 	}{
-		{"python-tcp4", afInet, "127.0.0.1", 0, func() (string, int) {
+		{"python-tcp4", afInet, func(t *testing.T) (string, int) {
 			r := startPeer(t, py, "-c", `
 import socket, threading
 s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(8)
-print(s.getsockname()[1], flush=True)
+print("port", s.getsockname()[1], flush=True)
 def h(c):
     while True:
         d = c.recv(65536)
@@ -111,26 +150,30 @@ def h(c):
 while True:
     c, _ = s.accept(); threading.Thread(target=h, args=(c,)).start()
 `)
-			var port int
-			fmt.Fscan(r, &port)
+			port, err := strconv.Atoi(firstLine(t, r, "port "))
+			if err != nil {
+				t.Fatal(err)
+			}
 			return "127.0.0.1", port
 		}},
-		{"socat-tcp6", afInet6, "::1", 0, func() (string, int) {
-			p := freePort(t)
-			startPeer(t, socat, fmt.Sprintf("TCP6-LISTEN:%d,bind=[::1],reuseaddr,fork", p), "PIPE")
-			waitDial(t, "tcp6", fmt.Sprintf("[::1]:%d", p))
-			return "::1", p
+		{"socat-tcp6", afInet6, func(t *testing.T) (string, int) {
+			// "AF=10 [0000:…:0001]:PORT"
+			where := startSocat(t, "TCP6-LISTEN:0,bind=[::1],fork")
+			port, err := strconv.Atoi(where[strings.LastIndexByte(where, ':')+1:])
+			if err != nil {
+				t.Fatalf("socat listens on %q", where)
+			}
+			return "::1", port
 		}},
-		{"socat-unix", afUnix, "", 0, func() (string, int) {
+		{"socat-unix", afUnix, func(t *testing.T) (string, int) {
 			p := filepath.Join(dir, "echo.sock")
-			startPeer(t, socat, "UNIX-LISTEN:"+p+",fork", "PIPE")
-			waitDial(t, "unix", p)
+			startSocat(t, "UNIX-LISTEN:"+p+",fork")
 			return p, 0
 		}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			host, port := c.start()
+			host, port := c.start(t)
 			out := runLua(t, fmt.Sprintf(luaEchoClient, c.family, host, port, path))
 			if out != "true\t1048576\n" {
 				t.Fatalf("got %q", out)

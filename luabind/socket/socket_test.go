@@ -65,8 +65,8 @@ try(function() socket.socket(999) end)
 try(function() s.recv(42, 1) end)
 try(function() s:recv(-1) end)
 try(function() socket.getservbyport(65536) end)
--- refused
-local l = socket.socket(); l:bind("127.0.0.1", 0); local port = l:getsockname().port; l:close()
+-- refused: l holds the port (bound, never listening) so no other test can take it
+local l = socket.socket(); l:bind("127.0.0.1", 0); local port = l:getsockname().port
 print(s:connect("127.0.0.1", port))
 print(socket.socket():connect_ex("127.0.0.1", port))
 -- address in use

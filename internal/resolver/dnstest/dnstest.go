@@ -12,6 +12,8 @@ import (
 	"net"
 	"strings"
 	"testing"
+
+	"socklab/internal/sock/socktest"
 )
 
 // Query types the zone answers.
@@ -23,19 +25,11 @@ const (
 
 // Serve answers queries on c until the test ends.
 func Serve(tb testing.TB, c net.PacketConn) {
-	tb.Cleanup(func() { c.Close() })
-	go func() {
-		buf := make([]byte, 512)
-		for {
-			n, from, err := c.ReadFrom(buf)
-			if err != nil {
-				return
-			}
-			if resp := Answer(buf[:n]); resp != nil {
-				c.WriteTo(resp, from)
-			}
+	socktest.ServePackets(tb, c, func(q []byte, from net.Addr) {
+		if resp := Answer(q); resp != nil {
+			c.WriteTo(resp, from)
 		}
-	}()
+	})
 }
 
 // Start serves the zone on a fresh UDP port of 127.0.0.1 and returns it.

@@ -1,15 +1,19 @@
-// Package socktest holds the helpers that the socket engine's tests and
-// its Lua face's tests share: a loopback echo server, counts of the
-// process's descriptors and threads, and polling for a condition with a
-// generous deadline (tests wait for events, never for fixed times). It
-// imports neither the engine nor Lua, so that both may use it.
+// Package socktest holds the helpers that the network engines' tests and
+// their Lua faces' tests share: loopback servers (an echo server, and the
+// accept and datagram loops behind any fake peer), a port that stays
+// refused while the test runs, counts of the process's descriptors and
+// threads, and polling for a condition with a generous deadline (tests
+// wait for events, never for fixed times). It imports neither the engines
+// nor Lua, so that all may use it.
 package socktest
 
 import (
+	"io"
 	"net"
 	"os"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -26,6 +30,14 @@ func EchoServer(tb testing.TB) int {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	ServeConns(tb, l, func(c net.Conn) { io.Copy(c, c) })
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// ServeConns accepts connections on l until the test ends, each handled by
+// handle on its own goroutine and closed when handle returns. l is closed
+// when the test ends.
+func ServeConns(tb testing.TB, l net.Listener, handle func(net.Conn)) {
 	tb.Cleanup(func() { l.Close() })
 	go func() {
 		for {
@@ -35,18 +47,60 @@ func EchoServer(tb testing.TB) int {
 			}
 			go func() {
 				defer c.Close()
-				buf := make([]byte, 65536)
-				for {
-					n, err := c.Read(buf)
-					if err != nil {
-						return
-					}
-					c.Write(buf[:n])
-				}
+				handle(c)
 			}()
 		}
 	}()
-	return l.Addr().(*net.TCPAddr).Port
+}
+
+// ServePackets hands every datagram that arrives on pc to handle, one at a
+// time, until the test ends (pc is closed then). The packet is only valid
+// during the call.
+func ServePackets(tb testing.TB, pc net.PacketConn, handle func(p []byte, from net.Addr)) {
+	tb.Cleanup(func() { pc.Close() })
+	go func() {
+		buf := make([]byte, 65535)
+		for {
+			n, from, err := pc.ReadFrom(buf)
+			if err != nil {
+				return
+			}
+			handle(buf[:n], from)
+		}
+	}()
+}
+
+// RefusedPort returns a port of 127.0.0.1 where a TCP connect is refused
+// (network "tcp") or a UDP datagram draws ICMP port unreachable ("udp"),
+// for as long as the test runs. Closing a socket to get a "free" port is
+// not enough while other packages' tests run at once: the kernel may hand
+// the port to one of their sockets. Here the port stays held: for TCP by a
+// socket that is bound but never listens, for UDP by a socket connected to
+// itself, which takes no datagram from anyone else.
+func RefusedPort(tb testing.TB, network string) int {
+	tb.Helper()
+	typ := syscall.SOCK_STREAM
+	if network == "udp" {
+		typ = syscall.SOCK_DGRAM
+	}
+	fd, err := syscall.Socket(syscall.AF_INET, typ|syscall.SOCK_CLOEXEC, 0)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { syscall.Close(fd) })
+	if err := syscall.Bind(fd, &syscall.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
+		tb.Fatal(err)
+	}
+	sa, err := syscall.Getsockname(fd)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if typ == syscall.SOCK_DGRAM {
+		if err := syscall.Connect(fd, sa); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return sa.(*syscall.SockaddrInet4).Port
 }
 
 // Eventually polls cond until it holds, failing the test after Deadline.
