@@ -8,9 +8,12 @@ package nstest
 
 import (
 	"bytes"
+	"flag"
 	"fmt"
 	"os"
 	"os/exec"
+	"runtime"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -43,6 +46,27 @@ func Need(tb testing.TB, pkg string, tools ...string) {
 			SkipOrFail(tb, "needs %s (apt-get install %s)", t, pkg)
 		}
 	}
+}
+
+// WaitingParallel is how many tests Main lets run at once.
+const WaitingParallel = 8
+
+// Main runs a package's tests (from its TestMain) with up to
+// WaitingParallel parallel tests at once, unless -test.parallel is given.
+// The default, GOMAXPROCS, suits tests that compute; namespace tests mostly
+// wait (for a child running the case in its namespace, timeouts of silent
+// probes, ARP for absent hosts, intervals between pings), and on a 2-core
+// machine two at a time left the CPU idle most of the run. Each namespace
+// child is its own process in namespaces of its own, so parallel cases do
+// not see each other's listeners or firewall rules.
+func Main(m *testing.M) {
+	flag.Parse()
+	given := false
+	flag.Visit(func(f *flag.Flag) { given = given || f.Name == "test.parallel" })
+	if !given {
+		flag.Set("test.parallel", strconv.Itoa(max(WaitingParallel, runtime.GOMAXPROCS(0))))
+	}
+	os.Exit(m.Run())
 }
 
 // IsChild reports whether this process is the re-executed body of tb.
@@ -134,7 +158,7 @@ func (l *Lab) RunTestBinary(ns, bin string, wrap []string, env ...string) string
 	args = append(args, wrap...)
 	args = append(args, bin, "-test.run=^"+l.tb.Name()+"$", "-test.count=1", "-test.v")
 	cmd := exec.Command("ip", args...)
-	cmd.Env = append(append(os.Environ(), childEnv+"="+l.tb.Name()), env...)
+	cmd.Env = QuickRaceExit(append(append(os.Environ(), childEnv+"="+l.tb.Name()), env...))
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	err := cmd.Run()
@@ -146,6 +170,24 @@ func (l *Lab) RunTestBinary(ns, bin string, wrap []string, env ...string) string
 		l.tb.Skip("child skipped")
 	}
 	return out.String()
+}
+
+// QuickRaceExit returns env with atexit_sleep_ms=0 added to GORACE (after
+// any options already there). A -race binary otherwise sleeps a second as
+// it exits, for late races to show; a test that re-runs itself in a child
+// per case pays that second each time, idle. Races in the child are still
+// reported when they happen and fail its tests.
+func QuickRaceExit(env []string) []string {
+	opts := "atexit_sleep_ms=0"
+	out := make([]string, 0, len(env)+1)
+	for _, kv := range env {
+		if v, ok := strings.CutPrefix(kv, "GORACE="); ok {
+			opts = strings.TrimSpace(v + " " + opts)
+			continue
+		}
+		out = append(out, kv)
+	}
+	return append(out, "GORACE="+opts)
 }
 
 func (l *Lab) close() {

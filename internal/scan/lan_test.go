@@ -27,6 +27,7 @@ func TestNetnsLAN(t *testing.T) {
 	t.Parallel()
 	for _, ulimit := range []int{0, 256} {
 		t.Run("ulimit"+strconv.Itoa(ulimit), func(t *testing.T) {
+			t.Parallel() // each its own lab, mostly waiting out discovery timeouts
 			if nstest.IsChild(t) {
 				lanChild(t)
 				return

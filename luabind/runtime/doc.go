@@ -133,7 +133,7 @@
 //     ping reply's fields: a metatable per value would cost more than it
 //     saves) or are built lazily are answered by Type.Field. Such a type
 //     keeps an __index function that tries the table first
-//     (BenchmarkMethodLookup: about 0.2-0.4 µs more per method call).
+//     (BenchmarkMethodLookup: about 0.1-0.2 µs more CPU per method call).
 //
 // # Memory
 //

@@ -26,8 +26,10 @@ func joinInts(ns []int) string {
 }
 
 // TestLuaFullScanNetns: net.scan(host, "-") from Lua finds exactly the
-// listeners, every other port closed; with on_result, the callback sees
-// exactly them too.
+// listeners, every other port closed; net.scan({host}, "1-65535") with
+// on_result too, and the callback sees exactly them. (Each spec means
+// every port, as TestLuaParsePorts checks; each full scan is seconds of
+// CPU under -race, so each spec is scanned once.)
 func TestLuaFullScanNetns(t *testing.T) {
 	t.Parallel()
 	if !scantest.Child(t, scantest.NS{}) {
@@ -37,31 +39,35 @@ func TestLuaFullScanNetns(t *testing.T) {
 	want := slices.Clone(l.TCP)
 	slices.Sort(want)
 	e := newLua(t)
-	for _, spec := range []string{`"-"`, `"1-65535"`} {
-		vs := e.run(t, `
-			local r = net.scan("127.0.0.1", `+spec+`)
+	vs := e.run(t, `
+		local function summary(r)
 			local open = {}
 			for _, res in ipairs(r:open()) do open[#open + 1] = res.port end
-			local seen = {}
-			local r2 = net.scan({"127.0.0.1"}, `+spec+`, {on_result = function(res)
-				assert(res.state == "open", res.state)
-				seen[#seen + 1] = res.port
-			end})
-			table.sort(seen)
-			return table.concat(open, ","), #r, r.closed, r.scanned, table.concat(seen, ","), #r2, r.elapsed, tostring(r)`)
-		got := fmt.Sprint(vs[:6])
-		w := fmt.Sprintf("[%s 5 65530 65535 %s 5]", joinInts(want), joinInts(want))
-		if got != w {
-			t.Errorf("net.scan(%s): %s, want %s\n%s", spec, got, w, vs[7])
-		}
-		t.Logf("net.scan(%s): %.3f s\n%s", spec, float64(vs[6].(lua.LNumber)), vs[7])
+			return table.concat(open, ","), #r, r.closed, r.scanned
+		end
+		local r = net.scan("127.0.0.1", "-")
+		local seen = {}
+		local r2 = net.scan({"127.0.0.1"}, "1-65535", {on_result = function(res)
+			assert(res.state == "open", res.state)
+			seen[#seen + 1] = res.port
+		end})
+		table.sort(seen)
+		local o1, n1, c1, s1 = summary(r)
+		local o2, n2, c2, s2 = summary(r2)
+		return o1, n1, c1, s1, o2, n2, c2, s2, table.concat(seen, ","), r.elapsed, tostring(r)`)
+	got := fmt.Sprint(vs[:9])
+	ports := joinInts(want)
+	if w := fmt.Sprintf("[%s 5 65530 65535 %s 5 65530 65535 %s]", ports, ports, ports); got != w {
+		t.Errorf("open, #r, closed, scanned (\"-\", then \"1-65535\" with on_result), seen: %s, want %s\n%s", got, w, vs[10])
 	}
+	t.Logf("net.scan(\"-\"): %.3f s\n%s", float64(vs[9].(lua.LNumber)), vs[10])
 }
 
-// TestLuaInterruptNetns: cancelling the chunk (what Ctrl-C does) during a
-// full scan ends it with "interrupted" and leaves no socket open. The
-// cancel comes when the scan has reached a listener on port 1 (an event,
-// not a sleep); how long the return took is logged, not asserted.
+// TestLuaInterruptNetns: interrupting a full scan from Lua, in one
+// namespace with listeners on port 1 and three other ports. Every
+// interrupt comes when the scan has reached port 1 (its listener accepted:
+// an event, not a sleep). The cases run one after the other, as they share
+// the listeners.
 func TestLuaInterruptNetns(t *testing.T) {
 	t.Parallel()
 	if !scantest.Child(t, scantest.NS{}) {
@@ -69,29 +75,45 @@ func TestLuaInterruptNetns(t *testing.T) {
 	}
 	l := scantest.Listen(t, 3, 0)
 	l.ListenTCP(t, "127.0.0.1:1")
+	t.Run("cancel", func(t *testing.T) { checkCancel(t, l) })
+	t.Run("partial", func(t *testing.T) { checkPartial(t, l) })
+}
+
+// awaitPort1 forgets the listeners' earlier accepts, starts the scan, and
+// waits until the scan has reached port 1; the test fails if the scan
+// ended first (done).
+func awaitPort1(t *testing.T, l *scantest.Listeners, opts string, start func(done chan<- error)) (done <-chan error) {
+	t.Helper()
+	for len(l.Accepted) > 0 {
+		<-l.Accepted
+	}
+	ch := make(chan error, 1)
+	go start(ch)
+	select {
+	case <-l.Accepted:
+	case err := <-ch:
+		t.Fatalf("opts %q: the scan ended before it reached port 1: %v", opts, err)
+	}
+	return ch
+}
+
+// checkCancel: cancelling the chunk (what Ctrl-C does) during a full scan
+// ends it with "interrupted" and leaves no socket open; how long the
+// return took is logged, not asserted.
+func checkCancel(t *testing.T, l *scantest.Listeners) {
 	e := newLua(t)
 	e.run(t, `net.scan("127.0.0.1", 2)`) // warm up: timers, threads
 	base := scantest.FDCount(t)
 	for _, opts := range []string{"", `, {on_result = function() end}`, `, {progress = true}`} {
 		e.rt.SetTerminal(opts != "")
-		for len(l.Accepted) > 0 {
-			<-l.Accepted
-		}
 		ctx, cancel := context.WithCancel(context.Background())
-		done := make(chan error, 1)
-		go func() {
+		done := awaitPort1(t, l, opts, func(done chan<- error) {
 			_, err := e.exec(ctx, t, `local r = net.scan("127.0.0.1", "-"`+opts+`) return #r`)
 			done <- err
-		}()
-		var err error
-		select {
-		case <-l.Accepted:
-		case err = <-done:
-			t.Fatalf("opts %q: the scan ended before it reached port 1: %v", opts, err)
-		}
+		})
 		cancelled := time.Now()
 		cancel()
-		err = <-done
+		err := <-done
 		if err == nil || !runtime.IsInterrupted(err) {
 			t.Errorf("opts %q: error %v, want interrupted", opts, err)
 		}
@@ -134,42 +156,27 @@ func TestLuaFirewalledNetns(t *testing.T) {
 	t.Logf("\n%s", vs[6])
 }
 
-// TestLuaInterruptPartialNetns: at the REPL (ExecInterruptible, what the
-// shell runs a line with), a Ctrl-C during `r = net.scan(…)` returns the
-// partial result, marked interrupted, and the line goes on: r holds it and
-// the next statement runs. A second Ctrl-C then interrupts the rest of the
+// checkPartial: at the REPL (ExecInterruptible, what the shell runs a
+// line with), a Ctrl-C during `r = net.scan(…)` returns the partial
+// result, marked interrupted, and the line goes on: r holds it and the
+// next statement runs. A second Ctrl-C then interrupts the rest of the
 // line (here a sleep). Also with on_result. Every wait is on an event: the
 // listener on port 1 accepting (the scan is under way), r being set (the
 // line went on).
-func TestLuaInterruptPartialNetns(t *testing.T) {
-	t.Parallel()
-	if !scantest.Child(t, scantest.NS{}) {
-		return
-	}
-	l := scantest.Listen(t, 3, 0)
-	l.ListenTCP(t, "127.0.0.1:1")
+func checkPartial(t *testing.T, l *scantest.Listeners) {
 	e := newLua(t)
 	base := scantest.FDCount(t)
 	for _, opts := range []string{"", `, {on_result = function() end}`} {
-		for len(l.Accepted) > 0 {
-			<-l.Accepted
-		}
 		e.setGlobal("r", lua.LNil)
 		proto, err := e.rt.Compile(`r = net.scan("127.0.0.1", "-"`+opts+`) after = r.interrupted sleep(600)`, "test")
 		if err != nil {
 			t.Fatal(err)
 		}
 		intr := make(chan struct{}, 1)
-		done := make(chan error, 1)
-		go func() {
+		done := awaitPort1(t, l, opts, func(done chan<- error) {
 			_, err := e.rt.ExecInterruptible(intr, proto, "test")
 			done <- err
-		}()
-		select {
-		case <-l.Accepted:
-		case err := <-done:
-			t.Fatalf("opts %q: the scan ended before it reached port 1: %v", opts, err)
-		}
+		})
 		intr <- struct{}{}
 		// The line goes on: r is set (polled while the line sleeps; the
 		// deadline only bounds a failure).

@@ -14,6 +14,7 @@ import (
 	"bytes"
 	"errors"
 	goflag "flag"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -24,6 +25,7 @@ import (
 	"time"
 
 	"socklab/internal/nstest"
+	"socklab/internal/sock/socktest"
 )
 
 const childEnv = "SOCKLAB_SCAN_NETNS_CHILD"
@@ -92,7 +94,7 @@ func Child(tb testing.TB, o NS) bool {
 	}
 	args = append(args, o.Args...)
 	cmd := exec.Command("unshare", args...)
-	cmd.Env = append(os.Environ(), childEnv+"="+tb.Name())
+	cmd.Env = nstest.QuickRaceExit(append(os.Environ(), childEnv+"="+tb.Name()))
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if _, ok := tb.(*testing.B); ok {
@@ -216,6 +218,21 @@ func (l *Listeners) Close() {
 	}
 	l.closers = nil
 	l.wg.Wait()
+}
+
+// ServeBanner serves ln until the test ends and returns its port: each
+// connection is sent banner (if any), as a service greets its clients,
+// then held open until the peer closes it (the scanner only reads) or
+// socktest.Deadline passes.
+func ServeBanner(tb testing.TB, ln net.Listener, banner string) int {
+	socktest.ServeConns(tb, ln, func(c net.Conn) {
+		c.SetDeadline(time.Now().Add(socktest.Deadline))
+		if banner != "" {
+			io.WriteString(c, banner)
+		}
+		io.Copy(io.Discard, c)
+	})
+	return ln.Addr().(*net.TCPAddr).Port
 }
 
 // Firewall appends rules to the INPUT chain inside the test's namespace
