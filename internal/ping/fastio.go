@@ -49,7 +49,7 @@ type echoIO struct {
 	pending int // bytes of a message the ring's recvmsg left in rbuf; -1: none
 }
 
-func newEchoIO(ic *icmpConn, addr netip.Addr, id int, payload []byte) (*echoIO, error) {
+func newEchoIO(ic *icmpConn, addr netip.Addr, id int, payload []byte, ring bool) (*echoIO, error) {
 	conn, ok := ic.c.(syscall.Conn)
 	if !ok {
 		return nil, errors.New("ICMP socket without a descriptor")
@@ -81,7 +81,7 @@ func newEchoIO(ic *icmpConn, addr netip.Addr, id int, payload []byte) (*echoIO, 
 		sa4.Addr = addr.As4()
 		e.sal = unix.SizeofSockaddrInet4
 	}
-	if !plainCalls.Load() {
+	if ring && !plainCalls.Load() {
 		e.ring, _ = newURing(e.fd) // else the plain calls
 	}
 	e.sendIov.Base = &e.msg[0]

@@ -175,7 +175,7 @@ func Ping(ctx context.Context, host string, addr netip.Addr, o Options) (*Result
 				}
 			}
 			r.Method = ic.method
-			if prober, err = newICMPProber(ic, addr, o.Size); err != nil {
+			if prober, err = newICMPProber(ic, addr, o.Size, o.Interval == 0); err != nil {
 				ic.close()
 				return nil, err
 			}

@@ -58,12 +58,14 @@ type icmpProber struct {
 	interrupted atomic.Bool
 }
 
-func newICMPProber(ic *icmpConn, addr netip.Addr, size int) (*icmpProber, error) {
+// newICMPProber makes a prober; ring asks for the io_uring pair (uring.go),
+// which pays for its set-up (a descriptor, two mappings) only in a flood.
+func newICMPProber(ic *icmpConn, addr netip.Addr, size int, ring bool) (*icmpProber, error) {
 	payload := make([]byte, size)
 	for i := range payload {
 		payload[i] = byte(i)
 	}
-	io, err := newEchoIO(ic, addr, ic.id, payload)
+	io, err := newEchoIO(ic, addr, ic.id, payload, ring)
 	if err != nil {
 		return nil, err
 	}

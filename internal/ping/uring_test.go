@@ -57,7 +57,7 @@ func TestURingPair(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := newICMPProber(ic, netip.MustParseAddr("::1"), 56)
+	p, err := newICMPProber(ic, netip.MustParseAddr("::1"), 56, true)
 	if err != nil {
 		t.Fatal(err)
 	}
