@@ -116,7 +116,11 @@ func TestConnectEINTR(t *testing.T) {
 	}
 	for _, c := range cases {
 		f := &fakeOps{connects: [][]error{c.seq}}
-		got, err := fakeScan(t, f, 80, Options{Retries: -1})
+		// Each sequence ends in a verdict at once; the timeout only
+		// bounds the whole exchange and must not decide it: a loaded
+		// machine can delay the poller's next connect past the adaptive
+		// default (500 ms), which would make an open port filtered.
+		got, err := fakeScan(t, f, 80, Options{Retries: -1, Timeout: time.Minute})
 		if err != nil || got != c.want {
 			t.Errorf("connect %v: %q, %v; want %q", c.seq, got, err, c.want)
 		}

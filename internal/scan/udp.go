@@ -8,18 +8,16 @@ import (
 
 // probeUDP decides one UDP port: a datagram per try on one connected
 // socket (a late reply to an earlier try still counts), 1 + retries tries
-// (Options.Retries, default 1). Each try waits Options.Timeout or, unset,
-// the host's adaptive timeout, learnt from the replies and the ICMP port
-// unreachables that came back (the template's initial timeout before
-// any). A non-nil error ends the scan.
+// (Options.Retries; unset, nmap's rule: one more than the highest try the
+// host answered, at least two, re-read before each retry). Each try waits
+// Options.Timeout or, unset, the host's adaptive timeout, learnt from the
+// replies and the ICMP port unreachables that came back (the template's
+// initial timeout before any), doubled for each retry up to MaxRTT (RFC
+// 6298's back-off): a reply slowed by a loaded host still gets in before
+// the last try ends. A non-nil error ends the scan.
 func (e *engine) probeUDP(ctx context.Context, p *prober, j job) error {
 	res := e.newResult(j)
 	h := e.hosts[j.idx/len(e.ports)]
-	retries := e.opts.Retries
-	if retries == 0 {
-		retries = 1
-	}
-	retries = max(retries, 0)
 	tries, selfs := 0, 0
 	var backoff, waited time.Duration
 	for {
@@ -28,7 +26,7 @@ func (e *engine) probeUDP(ctx context.Context, p *prober, j job) error {
 			return nil
 		}
 		e.probes.Add(1)
-		o, banner, rtt, err := p.probeUDP(ctx, res.IP, res.Port, tries > 0, e.timeout(h))
+		o, banner, rtt, err := p.probeUDP(ctx, res.IP, res.Port, tries > 0, e.retryTimeout(h, tries))
 		if o == outOpen || o == outClosed {
 			h.answer(tries, rtt)
 		}
@@ -47,7 +45,7 @@ func (e *engine) probeUDP(ctx context.Context, p *prober, j job) error {
 		case outFiltered:
 			res.State, res.Reason, res.RTT = Filtered, unreachReason(p.lastUnreach), rtt
 		case outSilent, outTimeout:
-			if tries < retries {
+			if tries+1 < e.allowedTries(h) {
 				tries++
 				continue
 			}
@@ -74,4 +72,15 @@ func (e *engine) probeUDP(ctx context.Context, p *prober, j job) error {
 		e.decide(j, res, false)
 		return nil
 	}
+}
+
+// retryTimeout is how long try (0 = the first probe) of a silent UDP port
+// waits: the host's timeout, doubled for each retry, at most MaxRTT; a
+// fixed Options.Timeout stays fixed.
+func (e *engine) retryTimeout(h *hostTiming, try int) time.Duration {
+	t := e.timeout(h)
+	if e.opts.Timeout > 0 {
+		return t
+	}
+	return max(min(t<<min(try, 16), e.opts.Timing.MaxRTT), t)
 }
