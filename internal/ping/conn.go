@@ -8,7 +8,6 @@ import (
 	"os"
 	"time"
 
-	"golang.org/x/net/bpf"
 	"golang.org/x/net/icmp"
 	"golang.org/x/net/ipv4"
 	"golang.org/x/net/ipv6"
@@ -111,8 +110,12 @@ func listenICMP(method, network, laddr string, v6 bool) (net.PacketConn, error) 
 }
 
 // dropOwnRequests keeps the echo requests a raw socket sees (every ping's,
-// ours included, on loopback) out of it, as iputils' filter does: a flood
-// then reads one packet per echo, not two. A failure only costs speed.
+// ours included, on loopback) out of it, as iputils' ICMP_FILTER does: a
+// flood then reads one packet per echo, not two. The type filter runs
+// before the kernel copies a packet for the socket, so the requests cost
+// nothing, where a BPF program ran on a copy of each. Other pings' replies
+// still come in (iputils 20221126 attaches no BPF program either): match
+// tells them by identifier. A failure only costs speed.
 func (ic *icmpConn) dropOwnRequests() {
 	if ic.v6 {
 		var f ipv6.ICMPFilter
@@ -124,16 +127,13 @@ func (ic *icmpConn) dropOwnRequests() {
 		ic.p6.SetICMPFilter(&f)
 		return
 	}
-	prog, err := bpf.Assemble([]bpf.Instruction{
-		bpf.LoadMemShift{Off: 0},                             // X = IP header length
-		bpf.LoadIndirect{Off: 0, Size: 1},                    // A = ICMP type
-		bpf.JumpIf{Cond: bpf.JumpEqual, Val: 8, SkipTrue: 1}, // an echo request: drop
-		bpf.RetConstant{Val: 0xffff},
-		bpf.RetConstant{Val: 0},
-	})
-	if err == nil {
-		ic.p4.SetBPF(prog)
+	var f ipv4.ICMPFilter
+	f.SetAll(true)
+	for _, t := range []ipv4.ICMPType{ipv4.ICMPTypeEchoReply, ipv4.ICMPTypeDestinationUnreachable,
+		ipv4.ICMPTypeTimeExceeded, ipv4.ICMPTypeParameterProblem} {
+		f.Accept(t)
 	}
+	ic.p4.SetICMPFilter(&f)
 }
 
 func unwrapSyscall(err error) error {

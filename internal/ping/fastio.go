@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/netip"
 	"os"
+	"sync/atomic"
 	"syscall"
 	"time"
 	"unsafe"
@@ -24,7 +25,8 @@ import (
 // before.
 //
 // The calls are raw (no hand-off to the Go scheduler): the descriptor is
-// non-blocking, so they return at once.
+// non-blocking, so they return at once. Where io_uring works, the sendto
+// and the first recvmsg are one call (uring.go).
 type echoIO struct {
 	ic    *icmpConn
 	fd    uintptr
@@ -40,9 +42,14 @@ type echoIO struct {
 	oob  [64]byte
 	iov  unix.Iovec
 	hdr  unix.Msghdr
+
+	ring    *uring      // nil: plain system calls
+	sendHdr unix.Msghdr // the echo request for the ring's sendmsg
+	sendIov unix.Iovec
+	pending int // bytes of a message the ring's recvmsg left in rbuf; -1: none
 }
 
-func newEchoIO(ic *icmpConn, addr netip.Addr, id int, payload []byte) (*echoIO, error) {
+func newEchoIO(ic *icmpConn, addr netip.Addr, id int, payload []byte, ring bool) (*echoIO, error) {
 	conn, ok := ic.c.(syscall.Conn)
 	if !ok {
 		return nil, errors.New("ICMP socket without a descriptor")
@@ -51,7 +58,7 @@ func newEchoIO(ic *icmpConn, addr netip.Addr, id int, payload []byte) (*echoIO, 
 	if err != nil {
 		return nil, err
 	}
-	e := &echoIO{ic: ic, raw: sc, rawV4: !ic.v6 && ic.method == MethodRaw, rbuf: make([]byte, 65536+64)}
+	e := &echoIO{ic: ic, raw: sc, rawV4: !ic.v6 && ic.method == MethodRaw, rbuf: make([]byte, 65536+64), pending: -1}
 	sc.Control(func(fd uintptr) { e.fd = fd })
 	if e.rawV4 {
 		// The TTL is in the header: no control message needed.
@@ -74,7 +81,24 @@ func newEchoIO(ic *icmpConn, addr netip.Addr, id int, payload []byte) (*echoIO, 
 		sa4.Addr = addr.As4()
 		e.sal = unix.SizeofSockaddrInet4
 	}
+	if ring && !plainCalls.Load() {
+		e.ring, _ = newURing(e.fd) // else the plain calls
+	}
+	e.sendIov.Base = &e.msg[0]
+	e.sendIov.SetLen(len(e.msg))
+	e.sendHdr = unix.Msghdr{Name: (*byte)(unsafe.Pointer(&e.sa)), Namelen: uint32(e.sal), Iov: &e.sendIov, Iovlen: 1}
 	return e, nil
+}
+
+// plainCalls: tests set it to run the plain calls.
+var plainCalls atomic.Bool
+
+// close releases the ring; the socket is the icmpConn's.
+func (e *echoIO) close() {
+	if e.ring != nil {
+		e.ring.close()
+		e.ring = nil
+	}
 }
 
 // send sends echo request seq.
@@ -84,36 +108,70 @@ func (e *echoIO) send(seq int) error {
 		e.msg[2], e.msg[3] = 0, 0
 		binary.BigEndian.PutUint16(e.msg[2:], checksum(e.msg))
 	}
+	if e.ring != nil {
+		recvHdr := &e.hdr
+		if e.rawV4 {
+			recvHdr = nil // a plain recv: the header says all
+		} else {
+			e.setRecvHdr()
+		}
+		sent, received, err := e.ring.sendRecv(&e.sendHdr, recvHdr, e.rbuf)
+		if err == nil && received >= 0 {
+			e.pending = int(received) // else nothing was queued yet, or recv will meet the error
+		}
+		switch {
+		case err != nil: // the ring failed: plain calls from now on
+			e.close()
+		case sent >= 0:
+			return nil
+		case !e.ring.sendmsg && (sent == -int32(unix.EINVAL) || sent == -int32(unix.EDESTADDRREQ)):
+			// A kernel without IORING_OP_SEND's destination: sendmsg from
+			// now on; this echo by the plain call.
+			e.ring.sendmsg = true
+		case sent != -int32(unix.EAGAIN) && sent != -int32(unix.EINTR):
+			return syscall.Errno(-sent)
+		}
+		// EAGAIN (a full send buffer) or EINTR: as the plain calls do.
+	}
 	for {
-		_, _, errno := unix.RawSyscall6(unix.SYS_SENDTO, e.fd, uintptr(unsafe.Pointer(&e.msg[0])), uintptr(len(e.msg)),
-			0, uintptr(unsafe.Pointer(&e.sa)), e.sal)
-		switch errno {
+		switch errno := e.sendto(e.fd); errno {
 		case 0:
 			return nil
 		case unix.EINTR:
 			continue
 		case unix.EAGAIN:
-			// The send buffer is full: wait for room in the poller.
-			var err error
-			werr := e.raw.Write(func(fd uintptr) bool {
-				_, _, errno = unix.RawSyscall6(unix.SYS_SENDTO, fd, uintptr(unsafe.Pointer(&e.msg[0])), uintptr(len(e.msg)),
-					0, uintptr(unsafe.Pointer(&e.sa)), e.sal)
-				if errno == unix.EAGAIN {
-					return false
-				}
-				if errno != 0 {
-					err = errno
-				}
-				return true
-			})
-			if werr != nil {
-				return werr
-			}
-			return err
+			return e.sendWait()
 		default:
 			return errno
 		}
 	}
+}
+
+func (e *echoIO) sendto(fd uintptr) syscall.Errno {
+	_, _, errno := unix.RawSyscall6(unix.SYS_SENDTO, fd, uintptr(unsafe.Pointer(&e.msg[0])), uintptr(len(e.msg)),
+		0, uintptr(unsafe.Pointer(&e.sa)), e.sal)
+	return errno
+}
+
+// sendWait waits in the poller for room in a full send buffer, then sends.
+// It is apart from send because the variables its closure captures live on
+// the heap: in send they would cost an allocation per echo.
+func (e *echoIO) sendWait() error {
+	var err error
+	werr := e.raw.Write(func(fd uintptr) bool {
+		switch errno := e.sendto(fd); errno {
+		case 0:
+		case unix.EAGAIN, unix.EINTR:
+			return false
+		default:
+			err = errno
+		}
+		return true
+	})
+	if werr != nil {
+		return werr
+	}
+	return err
 }
 
 // checksum is the Internet checksum of b.
@@ -134,14 +192,33 @@ func checksum(b []byte) uint16 {
 // recv returns the next ICMP message, waiting until until when none is
 // queued; os.ErrDeadlineExceeded (wrapped) when none came.
 func (e *echoIO) recv(until time.Time) (packet, error) {
+	if n := e.pending; n >= 0 {
+		e.pending = -1
+		return e.parse(n)
+	}
 	n, errno := e.recvmsg(e.fd)
-	// The reply is not queued yet (a flood of a real neighbour, or
-	// loopback when the kernel defers its softirq work). A short wait (a
-	// flood's, at most 10 ms) blocks in ppoll, so that the kernel wakes
-	// this thread itself when the reply comes, as it wakes ping's blocking
-	// recvmsg, instead of a hand-off through Go's poller per echo. Longer
-	// waits park, so that they need no thread and honour the read
-	// deadline (interrupt).
+	if errno == unix.EAGAIN {
+		var err error
+		if n, err = e.recvWait(until); err != nil {
+			return packet{}, err
+		}
+	} else if errno != 0 {
+		return packet{}, errno
+	}
+	return e.parse(n)
+}
+
+// recvWait waits until until for a message and reads it (apart from recv
+// for the same reason as sendWait).
+//
+// The reply is not queued yet (a flood of a real neighbour, or loopback
+// when the kernel defers its softirq work). A short wait (a flood's, at
+// most 10 ms) blocks in ppoll, so that the kernel wakes this thread itself
+// when the reply comes, as it wakes ping's blocking recvmsg, instead of a
+// hand-off through Go's poller per echo. Longer waits park, so that they
+// need no thread and honour the read deadline (interrupt).
+func (e *echoIO) recvWait(until time.Time) (int, error) {
+	n, errno := 0, unix.EAGAIN
 	for errno == unix.EAGAIN {
 		wait := time.Until(until)
 		if wait <= 0 || wait > shortWait {
@@ -150,39 +227,48 @@ func (e *echoIO) recv(until time.Time) (packet, error) {
 		fds := []unix.PollFd{{Fd: int32(e.fd), Events: unix.POLLIN}}
 		ts := unix.NsecToTimespec(wait.Nanoseconds())
 		if _, err := unix.Ppoll(fds, &ts, nil); err != nil && err != unix.EINTR {
-			return packet{}, err
+			return 0, err
 		}
 		if fds[0].Revents == 0 {
-			return packet{}, os.ErrDeadlineExceeded
+			return 0, os.ErrDeadlineExceeded
 		}
 		n, errno = e.recvmsg(e.fd)
 	}
 	if errno == unix.EAGAIN {
 		if err := e.ic.setReadDeadline(until); err != nil {
-			return packet{}, err
+			return 0, err
 		}
 		rerr := e.raw.Read(func(fd uintptr) bool {
 			n, errno = e.recvmsg(fd)
 			return errno != unix.EAGAIN
 		})
 		if rerr != nil {
-			return packet{}, rerr
+			return 0, rerr
 		}
 	}
 	if errno != 0 {
-		return packet{}, errno
+		return 0, errno
 	}
-	return e.parse(n)
+	return n, nil
 }
 
-func (e *echoIO) recvmsg(fd uintptr) (int, syscall.Errno) {
+// setRecvHdr readies hdr for a recvmsg into rbuf. A raw IPv4 socket's
+// messages carry their source and TTL in their header: no name, no control
+// messages.
+func (e *echoIO) setRecvHdr() {
 	e.iov.Base = &e.rbuf[0]
 	e.iov.SetLen(len(e.rbuf))
-	e.hdr = unix.Msghdr{Name: (*byte)(unsafe.Pointer(&e.name)), Namelen: unix.SizeofSockaddrInet6, Iov: &e.iov, Iovlen: 1}
+	e.hdr = unix.Msghdr{Iov: &e.iov, Iovlen: 1}
 	if !e.rawV4 {
+		e.hdr.Name = (*byte)(unsafe.Pointer(&e.name))
+		e.hdr.Namelen = unix.SizeofSockaddrInet6
 		e.hdr.Control = &e.oob[0]
 		e.hdr.SetControllen(len(e.oob))
 	}
+}
+
+func (e *echoIO) recvmsg(fd uintptr) (int, syscall.Errno) {
+	e.setRecvHdr()
 	for {
 		n, _, errno := unix.RawSyscall(unix.SYS_RECVMSG, fd, uintptr(unsafe.Pointer(&e.hdr)), unix.MSG_DONTWAIT)
 		if errno != unix.EINTR {

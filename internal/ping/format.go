@@ -57,6 +57,9 @@ func (r *Result) Line(rep Reply) string {
 	if rep.Dup {
 		b.WriteString(" (DUP!)")
 	}
+	if rep.Corrupt {
+		b.WriteString(" (BAD CHECKSUM!)")
+	}
 	return b.String()
 }
 
@@ -130,6 +133,9 @@ func (r *Result) Summary() string {
 	if r.Duplicates > 0 {
 		fmt.Fprintf(&b, ", +%d duplicates", r.Duplicates)
 	}
+	if r.Corrupted > 0 {
+		fmt.Fprintf(&b, ", +%d corrupted", r.Corrupted)
+	}
 	if r.Errors > 0 {
 		fmt.Fprintf(&b, ", +%d errors", r.Errors)
 	}
@@ -156,24 +162,18 @@ func (r *Result) String() string {
 		b.WriteString(r.floodMarks() + "\n" + r.Summary())
 		return b.String()
 	}
-	for _, rep := range r.Replies {
-		b.WriteString(r.Line(rep) + "\n")
+	for i := range r.NumReplies() {
+		b.WriteString(r.Line(r.Reply(i)) + "\n")
 	}
 	b.WriteString("\n" + r.Summary())
 	return b.String()
 }
 
 // floodMarks is what remains of ping -f's dots: one per echo that got no
-// answer, an E for each error.
+// answer, an E for each error, a C for each corrupted reply.
 func (r *Result) floodMarks() string {
-	var errs int
-	for _, rep := range r.Replies {
-		if rep.Error != "" && !rep.Dup {
-			errs++
-		}
-	}
-	lost := max(r.Transmitted-r.Received-errs, 0)
-	return strings.Repeat(".", lost) + strings.Repeat("E", errs)
+	lost := max(r.Transmitted-r.Received-r.marks-r.Corrupted, 0)
+	return strings.Repeat(".", lost) + strings.Repeat("E", r.marks) + strings.Repeat("C", r.Corrupted)
 }
 
 func errnoText(err error) string {

@@ -38,8 +38,11 @@ type Reply struct {
 	TTL   int           // 0 when unknown
 	RTT   time.Duration // 0 for an error
 	Dup   bool
-	Error string // "Destination Host Unreachable", "Time to live exceeded", …; "" for a reply
-	Note  string // TCP probes: "open" or "refused"
+	// Corrupt: the reply's checksum was wrong (iputils' "BAD CHECKSUM!");
+	// it does not count as received.
+	Corrupt bool
+	Error   string // "Destination Host Unreachable", "Time to live exceeded", …; "" for a reply
+	Note    string // TCP probes: "open" or "refused"
 
 	sendErr bool // the error came from sendmsg, not from the network
 }
@@ -54,9 +57,9 @@ type Result struct {
 	Transmitted int
 	Received    int // distinct replies
 	Duplicates  int
+	Corrupted   int // replies with a bad checksum (iputils' "+N corrupted")
 	Errors      int
 	Elapsed     time.Duration
-	Replies     []Reply
 	Interrupted bool // stopped by the context (Ctrl-C)
 	Flood       bool // Interval 0: printed as ping -f prints, marks instead of reply lines
 
@@ -65,6 +68,8 @@ type Result struct {
 	tmin, tmax          int64 // µs
 	header, port        string
 	numericHost, isIPv6 bool
+
+	replies // NumReplies, Reply, Replies: replies.go
 }
 
 // MaxSize is the largest payload (65535 - 20 - 8).
@@ -170,7 +175,7 @@ func Ping(ctx context.Context, host string, addr netip.Addr, o Options) (*Result
 				}
 			}
 			r.Method = ic.method
-			if prober, err = newICMPProber(ic, addr, o.Size); err != nil {
+			if prober, err = newICMPProber(ic, addr, o.Size, o.Interval == 0); err != nil {
 				ic.close()
 				return nil, err
 			}

@@ -29,6 +29,11 @@ type event struct {
 	at    time.Time
 	err   string
 	note  string // TCP: "open" or "refused"
+	// corrupt: an echo reply whose ICMP checksum is wrong. Only a raw IPv4
+	// socket can read one: the kernel hands raw sockets every packet
+	// before ICMP checks its sum, while it drops bad ones for datagram
+	// sockets and checks ICMPv6 sums for raw IPv6 sockets itself.
+	corrupt bool
 }
 
 // prober sends probes and reports answers.
@@ -53,12 +58,14 @@ type icmpProber struct {
 	interrupted atomic.Bool
 }
 
-func newICMPProber(ic *icmpConn, addr netip.Addr, size int) (*icmpProber, error) {
+// newICMPProber makes a prober; ring asks for the io_uring pair (uring.go),
+// which pays for its set-up (a descriptor, two mappings) only in a flood.
+func newICMPProber(ic *icmpConn, addr netip.Addr, size int, ring bool) (*icmpProber, error) {
 	payload := make([]byte, size)
 	for i := range payload {
 		payload[i] = byte(i)
 	}
-	io, err := newEchoIO(ic, addr, ic.id, payload)
+	io, err := newEchoIO(ic, addr, ic.id, payload, ring)
 	if err != nil {
 		return nil, err
 	}
@@ -88,7 +95,10 @@ func (p *icmpProber) interrupt() {
 	p.ic.setReadDeadline(time.Unix(1, 0))
 }
 
-func (p *icmpProber) close() { p.ic.close() }
+func (p *icmpProber) close() {
+	p.io.close()
+	p.ic.close()
+}
 
 // match turns a packet into an event about one of our echo requests.
 func (ic *icmpConn) match(pkt packet, dst netip.Addr) (event, bool) {
@@ -99,6 +109,7 @@ func (ic *icmpConn) match(pkt packet, dst netip.Addr) (event, bool) {
 			return event{}, false
 		}
 		ev.wire = int(binary.BigEndian.Uint16(pkt.msg[6:]))
+		ev.corrupt = ic.method == MethodRaw && !ic.v6 && checksum(pkt.msg) != 0
 		return ev, true
 	}
 	m, err := icmp.ParseMessage(ic.proto(), pkt.msg)
@@ -114,6 +125,7 @@ func (ic *icmpConn) match(pkt packet, dst netip.Addr) (event, bool) {
 			return event{}, false
 		}
 		ev.wire = body.Seq
+		ev.corrupt = ic.method == MethodRaw && !ic.v6 && checksum(pkt.msg) != 0
 		return ev, true
 	case *icmp.DstUnreach:
 		ev.err = errorText(m.Type, m.Code)

@@ -19,10 +19,9 @@ func run(ctx context.Context, r *Result, p prober, o Options) {
 	start := time.Now()
 	stop := context.AfterFunc(ctx, p.interrupt)
 	defer stop()
-	capacity := min(o.Count, 1<<20) + 1      // a flood appends 100,000 of each: grow once
-	sentAt := make([]time.Time, 1, capacity) // indexed by sequence number, from 1
-	answered := make([]bool, 1, capacity)
-	r.Replies = make([]Reply, 0, capacity)
+	echoes := newEchoLog(o.Count)
+	r.rtts = make([]uint32, 0, min(o.Count, 1<<20)) // a flood appends 100,000: grow once
+	var lastSent time.Time
 	var deadline time.Time
 	if o.Deadline > 0 {
 		deadline = start.Add(o.Deadline)
@@ -40,8 +39,8 @@ func run(ctx context.Context, r *Result, p prober, o Options) {
 		}
 		if (o.Count == 0 || r.Transmitted < o.Count) && !now.Before(next) {
 			seq := r.Transmitted + 1
-			sentAt = append(sentAt, now)
-			answered = append(answered, false)
+			echoes.sending(seq, now.Sub(start))
+			lastSent = now
 			r.Transmitted++
 			if r.Flood && o.OnMark != nil {
 				o.OnMark(".")
@@ -66,7 +65,7 @@ func run(ctx context.Context, r *Result, p prober, o Options) {
 				if r.Received > 0 {
 					wait = max(2*time.Duration(r.tmax)*time.Microsecond, lingerFloor)
 				}
-				lingerEnd = sentAt[len(sentAt)-1].Add(wait)
+				lingerEnd = lastSent.Add(wait)
 			}
 			if !now.Before(lingerEnd) {
 				break
@@ -84,12 +83,47 @@ func run(ctx context.Context, r *Result, p prober, o Options) {
 		if seq < 1 {
 			continue
 		}
-		r.record(ev, seq, sentAt[seq], &answered[seq], o)
+		r.record(ev, seq, start.Add(echoes.sentAt(seq)), echoes, o)
 		if o.Interval == 0 && seq == r.Transmitted {
-			next = time.Now() // flood: the next echo goes as soon as this one is answered
+			next = ev.at // flood: the next echo goes as soon as this one is answered
 		}
 	}
 	r.Elapsed = time.Since(start)
+}
+
+// echoLog remembers, for the last 65,536 sequence numbers (all that 16
+// bits on the wire tell apart), when each echo went and whether it was
+// answered, as iputils' table of received sequence numbers does: a flood of
+// 100,000 touches 0.5 MB for it, not a slot per echo (replies.go says why
+// memory counts).
+type echoLog struct {
+	sent     []time.Duration // since the start, at seq % len(sent)
+	answered []uint64        // bits, at seq % len(sent)
+}
+
+func newEchoLog(count int) *echoLog {
+	n := 1 << 16
+	if count > 0 && count < n {
+		n = count + 1
+	}
+	return &echoLog{sent: make([]time.Duration, n), answered: make([]uint64, (n+63)/64)}
+}
+
+func (l *echoLog) sending(seq int, at time.Duration) {
+	i := seq % len(l.sent)
+	l.sent[i] = at
+	l.answered[i/64] &^= 1 << (i % 64)
+}
+
+func (l *echoLog) sentAt(seq int) time.Duration { return l.sent[seq%len(l.sent)] }
+
+// answer marks seq answered and reports whether it already was.
+func (l *echoLog) answer(seq int) (dup bool) {
+	i := seq % len(l.sent)
+	bit := uint64(1) << (i % 64)
+	dup = l.answered[i/64]&bit != 0
+	l.answered[i/64] |= bit
+	return dup
 }
 
 // wireToSeq maps a 16-bit wire sequence to the latest sequence number sent
@@ -104,7 +138,7 @@ func wireToSeq(wire, last int) int {
 
 // record adds one answer to the statistics as iputils' gather_statistics
 // does: duplicates count in the time sums.
-func (r *Result) record(ev event, seq int, sent time.Time, answered *bool, o Options) {
+func (r *Result) record(ev event, seq int, sent time.Time, echoes *echoLog, o Options) {
 	rep := Reply{Seq: seq, From: ev.from, Bytes: ev.bytes, TTL: ev.ttl, Note: ev.note}
 	if ev.err != "" {
 		r.Errors++
@@ -114,11 +148,16 @@ func (r *Result) record(ev event, seq int, sent time.Time, answered *bool, o Opt
 	}
 	rep.RTT = max(ev.at.Sub(sent), 0)
 	us := rep.RTT.Microseconds()
-	if *answered {
+	if ev.corrupt { // as iputils: neither received nor timed
+		rep.Corrupt = true
+		r.Corrupted++
+		r.add(rep, o)
+		return
+	}
+	if echoes.answer(seq) {
 		rep.Dup = true
 		r.Duplicates++
 	} else {
-		*answered = true
 		r.Received++
 	}
 	if r.timing {
@@ -135,7 +174,7 @@ func (r *Result) record(ev event, seq int, sent time.Time, answered *bool, o Opt
 }
 
 func (r *Result) add(rep Reply, o Options) {
-	r.Replies = append(r.Replies, rep)
+	r.store(rep)
 	switch {
 	case r.Flood && o.OnMark != nil:
 		o.OnMark(floodMark(rep))
@@ -145,10 +184,14 @@ func (r *Result) add(rep Reply, o Options) {
 }
 
 // floodMark is what ping -f prints for an answer: a reply erases the dot
-// its echo printed; an error leaves an E in its place.
+// its echo printed; an error leaves an E in its place, a corrupted reply
+// a C.
 func floodMark(rep Reply) string {
-	if rep.Error != "" {
+	switch {
+	case rep.Error != "":
 		return "\bE"
+	case rep.Corrupt:
+		return "\bC"
 	}
 	return "\b \b"
 }

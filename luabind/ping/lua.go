@@ -43,8 +43,8 @@ func init() {
 			{Name: "ping", Args: "(host[, opts])", Fn: luaPing,
 				Doc: "Pings host (a name or an address) as iputils' ping does and returns the result, which prints like ping's output. " +
 					"Fields: host, addr, method (\"raw\", \"dgram\" or \"tcp\": a raw ICMP socket when permitted, an ICMP datagram socket when net.ipv4.ping_group_range allows, else a TCP connect to opts.port, where a refusal proves the host is up), " +
-					"skipped (why other methods were not used), transmitted, received, duplicates, errors, loss (percent), time (ms), min, avg, max, mdev (ms; nil without replies), alive, interrupted, " +
-					"replies (each {seq, from, bytes, ttl, time (ms), dup, error, line}). " +
+					"skipped (why other methods were not used), transmitted, received, duplicates, corrupted (bad checksums), errors, loss (percent), time (ms), min, avg, max, mdev (ms; nil without replies), alive, interrupted, " +
+					"replies (each {seq, from, bytes, ttl, time (ms), dup, corrupt, error, line}). " +
 					"Options: count (default 4 unless deadline is given), interval (seconds, default 1; 0 floods), deadline (seconds for the whole run), timeout (seconds to wait for a reply when none came, default 10), " +
 					"size (payload bytes 0-65507, default 56), ttl, family (4 or 6), method, port (TCP probes, default 80), live (print each line as it comes). " +
 					"With a list of hosts, pings them all at once like fping (count 1 unless given) and returns {alive = {…}, unreachable = {…}, results = {host = result}}. " +
@@ -253,6 +253,7 @@ func resultTable(L *lua.LState, r *engine.Result) *lua.LTable {
 	t.RawSetString("transmitted", lua.LNumber(r.Transmitted))
 	t.RawSetString("received", lua.LNumber(r.Received))
 	t.RawSetString("duplicates", lua.LNumber(r.Duplicates))
+	t.RawSetString("corrupted", lua.LNumber(r.Corrupted))
 	t.RawSetString("errors", lua.LNumber(r.Errors))
 	t.RawSetString("loss", lua.LNumber(r.Loss()))
 	t.RawSetString("time", lua.LNumber((r.Elapsed + 500*time.Microsecond).Milliseconds()))

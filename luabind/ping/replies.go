@@ -1,6 +1,8 @@
 package ping
 
 import (
+	"unsafe"
+
 	lua "github.com/yuin/gopher-lua"
 
 	engine "socklab/internal/ping"
@@ -16,62 +18,74 @@ const replyTypeName = "net.pingreply"
 
 var replyType = &runtime.Type{
 	Name: replyTypeName,
-	Doc: "one answer of net.ping: seq, from, bytes, ttl, time (ms; nil for an error), dup, error (iputils' words), " +
+	Doc: "one answer of net.ping: seq, from, bytes, ttl, time (ms; nil for an error), dup, corrupt (a bad checksum), error (iputils' words), " +
 		"line (as ping prints it); prints as its line",
-	Fields: []string{"seq", "from", "bytes", "ttl", "time", "dup", "error", "line"},
+	Fields: []string{"seq", "from", "bytes", "ttl", "time", "dup", "corrupt", "error", "line"},
 	Field:  replyField,
 	Tostring: func(ud *lua.LUserData) string {
-		if ref, ok := ud.Value.(*replyRef); ok {
-			return ref.res.Line(*ref.rep)
+		if list, ok := ud.Value.(*replyList); ok {
+			res, rep := list.reply(ud)
+			return res.Line(rep)
 		}
 		return "?"
 	},
 }
 
-// replyRef is a reply and the result it belongs to (its line needs both).
-type replyRef struct {
+// replyList is what each reply userdata holds: the result (a line needs
+// it) and the userdatas, made in one array, so that a userdata's index is
+// its place in that array. A value per reply naming its index would take
+// 1.6 MB more for a flood, and memory is time here (internal/ping's
+// replies.go).
+type replyList struct {
 	res *engine.Result
-	rep *engine.Reply
+	uds []lua.LUserData
 }
 
-var replyGetters = map[string]func(ref *replyRef) lua.LValue{
-	"seq":   func(ref *replyRef) lua.LValue { return lua.LNumber(ref.rep.Seq) },
-	"bytes": func(ref *replyRef) lua.LValue { return lua.LNumber(ref.rep.Bytes) },
-	"dup":   func(ref *replyRef) lua.LValue { return lua.LBool(ref.rep.Dup) },
-	"line":  func(ref *replyRef) lua.LValue { return lua.LString(ref.res.Line(*ref.rep)) },
-	"from": func(ref *replyRef) lua.LValue {
-		if !ref.rep.From.IsValid() {
+// reply is the reply ud stands for, one of list.uds.
+func (list *replyList) reply(ud *lua.LUserData) (*engine.Result, engine.Reply) {
+	i := int((uintptr(unsafe.Pointer(ud)) - uintptr(unsafe.Pointer(unsafe.SliceData(list.uds)))) / unsafe.Sizeof(*ud))
+	return list.res, list.res.Reply(i)
+}
+
+var replyGetters = map[string]func(res *engine.Result, rep engine.Reply) lua.LValue{
+	"seq":     func(_ *engine.Result, rep engine.Reply) lua.LValue { return lua.LNumber(rep.Seq) },
+	"bytes":   func(_ *engine.Result, rep engine.Reply) lua.LValue { return lua.LNumber(rep.Bytes) },
+	"dup":     func(_ *engine.Result, rep engine.Reply) lua.LValue { return lua.LBool(rep.Dup) },
+	"corrupt": func(_ *engine.Result, rep engine.Reply) lua.LValue { return lua.LBool(rep.Corrupt) },
+	"line":    func(res *engine.Result, rep engine.Reply) lua.LValue { return lua.LString(res.Line(rep)) },
+	"from": func(_ *engine.Result, rep engine.Reply) lua.LValue {
+		if !rep.From.IsValid() {
 			return nil
 		}
-		return lua.LString(ref.rep.From.String())
+		return lua.LString(rep.From.String())
 	},
-	"ttl": func(ref *replyRef) lua.LValue {
-		if ref.rep.TTL <= 0 {
+	"ttl": func(_ *engine.Result, rep engine.Reply) lua.LValue {
+		if rep.TTL <= 0 {
 			return nil
 		}
-		return lua.LNumber(ref.rep.TTL)
+		return lua.LNumber(rep.TTL)
 	},
-	"error": func(ref *replyRef) lua.LValue {
-		if ref.rep.Error == "" {
+	"error": func(_ *engine.Result, rep engine.Reply) lua.LValue {
+		if rep.Error == "" {
 			return nil
 		}
-		return lua.LString(ref.rep.Error)
+		return lua.LString(rep.Error)
 	},
-	"time": func(ref *replyRef) lua.LValue {
-		if ref.rep.Error != "" {
+	"time": func(_ *engine.Result, rep engine.Reply) lua.LValue {
+		if rep.Error != "" {
 			return nil
 		}
-		return ms(ref.rep.RTT)
+		return ms(rep.RTT)
 	},
 }
 
 func replyField(_ *lua.LState, ud *lua.LUserData, key string) lua.LValue {
-	ref, ok := ud.Value.(*replyRef)
+	list, ok := ud.Value.(*replyList)
 	get := replyGetters[key]
 	if !ok || get == nil {
 		return nil
 	}
-	return get(ref)
+	return get(list.reply(ud))
 }
 
 // lazyReplies makes t.replies appear when first read: the list of r's
@@ -95,13 +109,12 @@ func lazyReplies(L *lua.LState, t *lua.LTable, r *engine.Result) {
 }
 
 func repliesTable(L *lua.LState, r *engine.Result) *lua.LTable {
-	list := L.CreateTable(len(r.Replies), 0)
-	refs := make([]replyRef, len(r.Replies))
-	uds := runtime.NewUserDatas(L, replyTypeName, len(r.Replies))
-	for i := range r.Replies {
-		refs[i] = replyRef{res: r, rep: &r.Replies[i]}
-		uds[i].Value = &refs[i]
-		list.Append(&uds[i])
+	n := r.NumReplies()
+	t := L.CreateTable(n, 0)
+	list := &replyList{res: r, uds: runtime.NewUserDatas(L, replyTypeName, n)}
+	for i := range list.uds {
+		list.uds[i].Value = list
+		t.Append(&list.uds[i])
 	}
-	return list
+	return t
 }
