@@ -9,7 +9,6 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -126,8 +125,8 @@ var instances atomic.Int64
 func tryDnsmasq(t *testing.T, bin string, port int) (addr, output string, ok bool) {
 	token := fmt.Sprintf("pid%d-n%d-%d", os.Getpid(), instances.Add(1), time.Now().UnixNano())
 	cmd := exec.Command(bin, append(dnsmasqArgs(port), "--txt-record="+strings.TrimSuffix(instanceName, ".")+","+token)...)
-	out := new(lockedBuffer)
-	cmd.Stdout, cmd.Stderr = out, out
+	var out strings.Builder // read only once the process has ended (Wait returned)
+	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -173,24 +172,6 @@ func answersAs(addr, network, token string) bool {
 	}
 	txt, ok := r.Answer[0].(*miekg.TXT)
 	return ok && len(txt.Txt) == 1 && txt.Txt[0] == token
-}
-
-// lockedBuffer collects a child's output, readable while it runs.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 // Dig runs dig against server and returns its status and the
