@@ -2,13 +2,10 @@ package ping
 
 import (
 	"context"
-	"errors"
 	"net/netip"
 	"os"
 	"testing"
 	"time"
-
-	"golang.org/x/sys/unix"
 
 	"socklab/internal/nstest"
 )
@@ -20,11 +17,10 @@ func TestFloodBothWays(t *testing.T) {
 		nstest.SkipOrFail(t, "needs root for a raw ICMP socket")
 	}
 	if u, err := newURing(0); err != nil {
-		if errors.Is(err, unix.ENOSYS) || errors.Is(err, unix.EPERM) {
-			t.Logf("io_uring unavailable here (%v): both runs take the plain calls", err)
-		} else {
-			t.Fatalf("io_uring: %v", err)
-		}
+		// Any refusal (ENOSYS, EPERM under seccomp or io_uring_disabled,
+		// ENOMEM under a small memlock limit) makes Ping take the plain
+		// calls, as it does here.
+		t.Logf("io_uring unavailable here (%v): both runs take the plain calls", err)
 	} else {
 		u.close()
 	}

@@ -150,14 +150,6 @@ func luaInterface(L *lua.LState) int {
 	return 1
 }
 
-func strings2Lua(L *lua.LState, ss []string) *lua.LTable {
-	t := L.CreateTable(len(ss), 0)
-	for _, s := range ss {
-		t.Append(lua.LString(s))
-	}
-	return t
-}
-
 func setString(t *lua.LTable, k, v string) {
 	if v != "" {
 		t.RawSetString(k, lua.LString(v))
@@ -174,7 +166,7 @@ func ifaceTable(L *lua.LState, ifc engine.Interface) *lua.LTable {
 	t := newResult(L, ifaceType, ifc)
 	t.RawSetString("index", lua.LNumber(ifc.Index))
 	t.RawSetString("name", lua.LString(ifc.Name))
-	t.RawSetString("flags", strings2Lua(L, ifc.Flags))
+	t.RawSetString("flags", runtime.Strings(L, ifc.Flags))
 	t.RawSetString("up", lua.LBool(engine.HasFlag(ifc.Flags, "UP")))
 	t.RawSetString("mtu", lua.LNumber(ifc.MTU))
 	t.RawSetString("state", lua.LString(ifc.State))
@@ -213,7 +205,7 @@ func addrTable(L *lua.LState, a engine.Addr) *lua.LTable {
 	}
 	t.RawSetString("scope", lua.LString(a.Scope))
 	setString(t, "label", a.Label)
-	t.RawSetString("flags", strings2Lua(L, a.Flags))
+	t.RawSetString("flags", runtime.Strings(L, a.Flags))
 	t.RawSetString("dynamic", lua.LBool(engine.HasFlag(a.Flags, "dynamic")))
 	t.RawSetString("valid_lft", lifetimeValue(a.ValidLft))
 	t.RawSetString("preferred_lft", lifetimeValue(a.PreferredLft))
@@ -297,6 +289,6 @@ func routeTable(L *lua.LState, r engine.Route) *lua.LTable {
 	t.RawSetString("protocol", lua.LString(r.Protocol))
 	t.RawSetString("scope", lua.LString(r.Scope))
 	t.RawSetString("table", lua.LString(r.Table))
-	t.RawSetString("flags", strings2Lua(L, r.Flags))
+	t.RawSetString("flags", runtime.Strings(L, r.Flags))
 	return t
 }

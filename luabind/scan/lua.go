@@ -357,19 +357,11 @@ func luaTopPorts(L *lua.LState) int {
 	if err != nil {
 		L.ArgError(1, err.Error())
 	}
-	L.Push(intList(L, ports))
+	L.Push(runtime.Numbers(L, ports))
 	return 1
 }
 
 func luaParsePorts(L *lua.LState) int {
-	L.Push(intList(L, checkPorts(L, 1)))
+	L.Push(runtime.Numbers(L, checkPorts(L, 1)))
 	return 1
-}
-
-func intList(L *lua.LState, ns []int) *lua.LTable {
-	t := L.CreateTable(len(ns), 0)
-	for _, n := range ns {
-		t.Append(lua.LNumber(n))
-	}
-	return t
 }

@@ -40,7 +40,7 @@ func newLua(t testing.TB) *luaEnv {
 
 // setInts sets the global name to a Lua list of ns.
 func (e *luaEnv) setInts(name string, ns ...int) {
-	e.rt.Do(func(L *lua.LState) { L.SetGlobal(name, intList(L, ns)) })
+	e.rt.Do(func(L *lua.LState) { L.SetGlobal(name, runtime.Numbers(L, ns)) })
 }
 
 func (e *luaEnv) setGlobal(name string, v lua.LValue) {

@@ -150,21 +150,13 @@ func luaGetHostByName(L *lua.LState) int {
 	return 1
 }
 
-func stringList(L *lua.LState, ss []string) *lua.LTable {
-	t := L.CreateTable(len(ss), 0)
-	for _, s := range ss {
-		t.Append(lua.LString(s))
-	}
-	return t
-}
-
 func pushHostInfo(L *lua.LState, h *resolver.HostInfo, err error) int {
 	if err != nil {
 		return fail(L, err)
 	}
 	L.Push(lua.LString(h.Name))
-	L.Push(stringList(L, h.Aliases))
-	L.Push(stringList(L, h.Addrs))
+	L.Push(runtime.Strings(L, h.Aliases))
+	L.Push(runtime.Strings(L, h.Addrs))
 	return 3
 }
 

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -94,13 +95,19 @@ func dnsmasqArgs(port int) []string {
 }
 
 // StartDnsmasq runs dnsmasq on a loopback port with the lab records and
-// returns its address once it answers. It is killed when the test ends.
+// returns its address once it answers, over UDP and over TCP, as itself:
+// each instance serves its own token (TXT instance.lab.test), because the
+// free port can be taken between FreePort and dnsmasq's bind, by another
+// test process's dnsmasq that would answer the lab records just as well,
+// until its test ended and killed it (then "connection refused" here). The
+// dnsmasq is killed when the test ends; if it ends earlier, the test fails
+// with its output.
 func StartDnsmasq(t *testing.T) string {
 	t.Helper()
 	bin := NeedPeer(t, "dnsmasq", "dnsmasq")
 	var lastOut string
-	for attempt := 0; attempt < 5; attempt++ { // the free port may be taken meanwhile
-		addr, out, ok := tryDnsmasq(t, bin)
+	for attempt := 0; attempt < 10; attempt++ { // the free port may be taken meanwhile
+		addr, out, ok := tryDnsmasq(t, bin, FreePort(t))
 		if ok {
 			return addr
 		}
@@ -110,10 +117,15 @@ func StartDnsmasq(t *testing.T) string {
 	return ""
 }
 
-func tryDnsmasq(t *testing.T, bin string) (addr, output string, ok bool) {
-	port := FreePort(t)
-	cmd := exec.Command(bin, dnsmasqArgs(port)...)
-	var out strings.Builder
+// instanceName holds each dnsmasq's own token.
+const instanceName = "instance.lab.test."
+
+var instances atomic.Int64
+
+func tryDnsmasq(t *testing.T, bin string, port int) (addr, output string, ok bool) {
+	token := fmt.Sprintf("pid%d-n%d-%d", os.Getpid(), instances.Add(1), time.Now().UnixNano())
+	cmd := exec.Command(bin, append(dnsmasqArgs(port), "--txt-record="+strings.TrimSuffix(instanceName, ".")+","+token)...)
+	var out strings.Builder // read only once the process has ended (Wait returned)
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -128,11 +140,14 @@ func tryDnsmasq(t *testing.T, bin string) (addr, output string, ok bool) {
 			return "", out.String(), false
 		default:
 		}
-		q := new(miekg.Msg)
-		q.SetQuestion("web.lab.test.", miekg.TypeA)
-		c := &miekg.Client{Timeout: 200 * time.Millisecond}
-		if r, _, err := c.Exchange(q, addr); err == nil && r.Rcode == miekg.RcodeSuccess {
+		if answersAs(addr, "udp", token) && answersAs(addr, "tcp", token) {
 			t.Cleanup(func() {
+				select {
+				case <-exited:
+					t.Errorf("dnsmasq on %s ended before its test:\n%s", addr, out.String())
+					return
+				default:
+				}
 				cmd.Process.Kill()
 				<-exited
 			})
@@ -143,6 +158,20 @@ func tryDnsmasq(t *testing.T, bin string) (addr, output string, ok bool) {
 	<-exited
 	t.Fatalf("dnsmasq did not answer within 20 s:\n%s", out.String())
 	return "", "", false
+}
+
+// answersAs reports whether the server at addr answers over network with
+// the given instance token (not another dnsmasq's).
+func answersAs(addr, network, token string) bool {
+	q := new(miekg.Msg)
+	q.SetQuestion(instanceName, miekg.TypeTXT)
+	c := &miekg.Client{Net: network, Timeout: 200 * time.Millisecond}
+	r, _, err := c.Exchange(q, addr)
+	if err != nil || r.Rcode != miekg.RcodeSuccess || len(r.Answer) != 1 {
+		return false
+	}
+	txt, ok := r.Answer[0].(*miekg.TXT)
+	return ok && len(txt.Txt) == 1 && txt.Txt[0] == token
 }
 
 // Dig runs dig against server and returns its status and the
