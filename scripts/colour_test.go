@@ -11,8 +11,6 @@ import (
 	"testing"
 
 	"github.com/creack/pty"
-
-	"socklab/shell/command/commandtest"
 )
 
 // Lesson 2 paints on a terminal only, and never with NO_COLOR set; its
@@ -41,7 +39,7 @@ func TestResolveWithoutRoot(t *testing.T) {
 	if _, err := exec.LookPath("setpriv"); err != nil {
 		skipOrFail(t, "needs setpriv (Debian package util-linux)")
 	}
-	cmd := exec.Command("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", commandtest.Path(), "resolve.lua")
+	cmd := exec.Command("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", socklabBin, "resolve.lua")
 	stdout, _ := run(t, cmd, 0)
 	for _, want := range []string{"(not root: no private namespace", "localhost : 127.0.0.1"} {
 		if !strings.Contains(stdout, want) {
@@ -79,7 +77,7 @@ func withoutNoColor() []string {
 // returns what it printed; it must exit with 0.
 func runOnTerminal(t *testing.T, env []string, script string) string {
 	t.Helper()
-	cmd := exec.Command(commandtest.Path(), script)
+	cmd := exec.Command(socklabBin, script)
 	cmd.Env = env
 	tty, err := pty.Start(cmd)
 	if err != nil {

@@ -35,9 +35,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	socklabcmd "socklab/shell/command"
-	"socklab/shell/command/commandtest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -49,9 +46,26 @@ const marker = "-- socklab: selfcheck"
 // script comes near it, even on a loaded machine.
 const scriptTimeout = 120 * time.Second
 
-// TestMain runs socklab itself when the tests start this binary as socklab
-// (commandtest.Path), and the tests otherwise.
-func TestMain(m *testing.M) { commandtest.Main(m, socklabcmd.Main) }
+var socklabBin string
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	dir, err := os.MkdirTemp("", "socklab-scripts-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	os.Chmod(dir, 0o755) // so that tests can run it as another user
+	socklabBin = filepath.Join(dir, "socklab")
+	if out, err := exec.Command("go", "build", "-o", socklabBin, "socklab/cmd/socklab").CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "building socklab: %v\n%s", err, out)
+		os.RemoveAll(dir)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
 
 func TestScripts(t *testing.T) {
 	paths, err := filepath.Glob("*.lua")
@@ -70,9 +84,9 @@ func TestScripts(t *testing.T) {
 			t.Parallel()
 			var cmd *exec.Cmd
 			if opts["netns"] {
-				cmd = netnsCommand(t, commandtest.Path(), path)
+				cmd = netnsCommand(t, socklabBin, path)
 			} else {
-				cmd = exec.Command(commandtest.Path(), path)
+				cmd = exec.Command(socklabBin, path)
 			}
 			stdout, _ := run(t, cmd, 0)
 			checkGolden(t, name, stdout)
@@ -128,7 +142,7 @@ func checkGolden(t *testing.T, name, output string) {
 // command is socklab running a script with arguments, in this directory,
 // with colours off.
 func command(script string, args ...string) *exec.Cmd {
-	cmd := exec.Command(commandtest.Path(), append([]string{script}, args...)...)
+	cmd := exec.Command(socklabBin, append([]string{script}, args...)...)
 	cmd.Env = append(os.Environ(), "NO_COLOR=1")
 	return cmd
 }

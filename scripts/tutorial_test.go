@@ -9,8 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-
-	"socklab/shell/command/commandtest"
 )
 
 // tutorialPath is the guided tutorial whose examples this test runs.
@@ -49,11 +47,11 @@ func TestTutorial(t *testing.T) {
 			t.Parallel()
 			var cmd *exec.Cmd
 			if ex.kind == "lua" {
-				cmd = tutorialCommand(t, commandtest.Path(), "-i")
+				cmd = tutorialCommand(t, socklabBin, "-i")
 				cmd.Stdin = strings.NewReader(strings.Join(ex.input, "\n") + "\n")
 			} else {
 				args := strings.Fields(ex.input[0])[1:]
-				cmd = tutorialCommand(t, commandtest.Path(), args...)
+				cmd = tutorialCommand(t, socklabBin, args...)
 			}
 			cmd.Dir = ".."
 			cmd.Env = append(os.Environ(), "NO_COLOR=1")
