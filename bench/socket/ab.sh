@@ -22,7 +22,9 @@ median() { tr ' ' '\n' | grep . | sort -n | awk '{v[NR]=$1} END{print (NR%2) ? v
 all_A=; all_B=
 for r in $(seq "$ROUNDS"); do
   for rev in A B; do
-    secs=$("$TMP/bench-$rev" lua "$TMP/$rev/bench/socket/client_socklab.lua" echo "$ECHO" "$N")
+    client=$TMP/$rev/bench/socket/client.lua
+    [ -e "$client" ] || client=$TMP/$rev/bench/socket/client_socklab.lua # revisions before the one client
+    secs=$("$TMP/bench-$rev" lua "$client" echo "$ECHO" "$N")
     rate=$(awk -v n="$N" -v s="$secs" 'BEGIN{printf "%.0f", n/s}')
     eval "all_$rev=\"\$all_$rev $rate\""
   done
