@@ -13,11 +13,9 @@
 set -eu
 cd "$(dirname "$0")/../.."
 A=$1; B=$2; N=${3:-100000}; ROUNDS=${4:-7}
-TMP=$(mktemp -d)
+. bench/revs.sh
+unpack_revs "$A" "$B"
 for rev in A B; do
-  eval "r=\$$rev"
-  mkdir "$TMP/$rev"
-  git archive "$r" | tar -x -C "$TMP/$rev"
   (cd "$TMP/$rev" && go build -o "$TMP/bench-$rev" ./bench/socket)
 done
 CLIENT="$TMP/A/bench/socket/client_socklab.lua"
