@@ -14,12 +14,9 @@ set -eu
 cd "$(dirname "$0")/../.."
 A=$1; B=$2; ROUNDS=${3:-6}; BENCHTIME=${4:-300ms}; PATTERN=${5:-.}
 BENCHSTAT="go run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da"
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
+. bench/revs.sh
+unpack_revs "$A" "$B"
 for rev in A B; do
-  eval "r=\$$rev"
-  mkdir "$TMP/$rev"
-  git archive "$r" | tar -x -C "$TMP/$rev"
   (cd "$TMP/$rev" && go test -c -o "$TMP/runtime-$rev.test" ./luabind/runtime/)
 done
 for r in $(seq "$ROUNDS"); do
