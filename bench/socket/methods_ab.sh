@@ -13,12 +13,9 @@
 set -eu
 cd "$(dirname "$0")/../.."
 A=$1; B=$2; ROUNDS=${3:-5}; CALLS=${4:-1000000}
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
+. bench/revs.sh
+unpack_revs "$A" "$B"
 for rev in A B; do
-  eval "r=\$$rev"
-  mkdir "$TMP/$rev"
-  git archive "$r" | tar -x -C "$TMP/$rev"
   git show "$B:luabind/socket/bench_test.go" > "$TMP/$rev/luabind/socket/bench_test.go"
   (cd "$TMP/$rev" && go test -c -o "$TMP/runtime-$rev.test" ./luabind/runtime/ &&
     go test -c -o "$TMP/socket-$rev.test" ./luabind/socket/)

@@ -101,9 +101,9 @@ func convertRoute(r netlink.Route, names map[int]string) Route {
 		Type:     routeType(r.Type),
 		Dev:      names[r.LinkIndex],
 		Metric:   r.Priority,
-		Protocol: protocolName(int(r.Protocol)),
+		Protocol: nameOr(protocolNames, int(r.Protocol)),
 		Scope:    ScopeName(int(r.Scope)),
-		Table:    tableName(r.Table),
+		Table:    nameOr(tableNames, r.Table),
 		Flags:    routeFlags(r.Flags),
 		UID:      -1,
 	}
@@ -139,46 +139,7 @@ func routeType(t int) string {
 	return fmt.Sprint(t)
 }
 
-// protocolNames is iproute2's rt_protos table.
-var protocolNames = map[int]string{
-	0: "unspec", 1: "redirect", 2: "kernel", 3: "boot", 4: "static", 8: "gated", 9: "ra",
-	10: "mrt", 11: "zebra", 12: "bird", 13: "dnrouted", 14: "xorp", 15: "ntk", 16: "dhcp",
-	17: "keepalived", 18: "mrouted", 42: "babel", 99: "openr", 186: "bgp", 187: "isis",
-	188: "ospf", 189: "rip", 192: "eigrp",
-}
-
-func protocolName(p int) string {
-	if s, ok := protocolNames[p]; ok {
-		return s
-	}
-	return fmt.Sprint(p)
-}
-
-func tableName(t int) string {
-	switch t {
-	case unix.RT_TABLE_MAIN:
-		return "main"
-	case unix.RT_TABLE_LOCAL:
-		return "local"
-	case unix.RT_TABLE_DEFAULT:
-		return "default"
-	}
-	return fmt.Sprint(t)
-}
-
-func routeFlags(f int) []string {
-	flags := []string{}
-	for _, x := range []struct {
-		bit  int
-		name string
-	}{{unix.RTNH_F_DEAD, "dead"}, {unix.RTNH_F_PERVASIVE, "pervasive"}, {unix.RTNH_F_ONLINK, "onlink"},
-		{unix.RTNH_F_OFFLOAD, "offload"}, {unix.RTNH_F_LINKDOWN, "linkdown"}, {unix.RTNH_F_UNRESOLVED, "unresolved"}} {
-		if f&x.bit != 0 {
-			flags = append(flags, x.name)
-		}
-	}
-	return flags
-}
+func routeFlags(f int) []string { return appendFlagNames([]string{}, nexthopFlag, uint32(f)) }
 
 // DstString is the destination as ip prints it: "default", a prefix, or a
 // bare address for a host route.

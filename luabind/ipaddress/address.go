@@ -132,54 +132,6 @@ func arith(sign int64) lua.LGFunction {
 	}
 }
 
-// compareAddrs implements <, <= and == between two addresses.
-func compareAddrs(L *lua.LState) int {
-	a, b := checkAddrSelf(L), runtime.Check[ipaddr.Addr](L, 2, "address")
-	c, err := a.Compare(b)
-	if err != nil {
-		raise(L, err)
-	}
-	return c
-}
-
-func concat(L *lua.LState) int {
-	L.Push(lua.LString(strOf(L.Get(1)) + strOf(L.Get(2))))
-	return 1
-}
-
-// strOf is str(x) for a value of this module, or Lua's tostring for the
-// rest (numbers and strings, as `..` accepts).
-func strOf(v lua.LValue) string {
-	if ud, ok := v.(*lua.LUserData); ok {
-		switch x := ud.Value.(type) {
-		case ipaddr.Addr:
-			return x.String()
-		case ipaddr.Network:
-			return x.String()
-		case ipaddr.Interface:
-			return x.String()
-		}
-	}
-	return lua.LVAsString(v)
-}
-
-func tostringMeta(L *lua.LState) int {
-	L.Push(lua.LString(strOf(L.Get(1))))
-	return 1
-}
-
-func reprOf(ud *lua.LUserData) string {
-	switch x := ud.Value.(type) {
-	case ipaddr.Addr:
-		return x.Repr()
-	case ipaddr.Network:
-		return x.Repr()
-	case ipaddr.Interface:
-		return x.Repr()
-	}
-	return "?"
-}
-
 var addressType = &runtime.Type{
 	Name: addrType,
 	Doc: "an IPv4Address or IPv6Address: fields as in Python (a.is_private, a.version, a.packed…); " +
@@ -201,17 +153,8 @@ var addressType = &runtime.Type{
 		{Name: "repr", Args: "()", Doc: "repr(a): IPv4Address('192.168.0.104').",
 			Fn: func(L *lua.LState) int { L.Push(lua.LString(checkAddrSelf(L).Repr())); return 1 }},
 	},
-	Meta: map[string]lua.LGFunction{
-		"__tostring": tostringMeta,
-		"__concat":   concat,
-		"__add":      arith(1),
-		"__sub":      arith(-1),
-		"__eq": func(L *lua.LState) int {
-			a, b := checkAddrSelf(L), runtime.Check[ipaddr.Addr](L, 2, "address")
-			L.Push(lua.LBool(a.Equal(b)))
-			return 1
-		},
-		"__lt": func(L *lua.LState) int { L.Push(lua.LBool(compareAddrs(L) < 0)); return 1 },
-		"__le": func(L *lua.LState) int { L.Push(lua.LBool(compareAddrs(L) <= 0)); return 1 },
-	},
+	Meta: valueMeta[ipaddr.Addr]("address", map[string]lua.LGFunction{
+		"__add": arith(1),
+		"__sub": arith(-1),
+	}),
 }

@@ -112,66 +112,66 @@ func typeName(v lua.LValue) string {
 }
 
 // checkAddr reads argument n as an address for an operation (contains,
-// summarize): an address value, an interface's address, or text.
+// summarize): an address value, an interface's address, text, or an integer.
 func checkAddr(L *lua.LState, n int) ipaddr.Addr {
-	switch x := L.Get(n).(type) {
-	case *lua.LUserData:
-		switch y := x.Value.(type) {
-		case ipaddr.Addr:
-			return y
-		case ipaddr.Interface:
-			return y.IP()
-		}
-	case lua.LString:
-		a, err := ipaddr.ParseAddr(string(x))
-		if err != nil {
-			raise(L, err)
-		}
-		return a
-	case lua.LNumber:
+	if _, isNum := L.Get(n).(lua.LNumber); isNum {
 		return makeAddr(L, n, 0)
 	}
-	L.ArgError(n, "address expected, got "+typeName(L.Get(n)))
-	return ipaddr.Addr{}
+	return checkValue(L, n, "address", ipaddr.Interface.IP, ipaddr.ParseAddr)
 }
 
 // checkNetwork reads argument n as a network: a network value, an
 // interface's network, or text (strict).
 func checkNetwork(L *lua.LState, n int) ipaddr.Network {
+	return checkValue(L, n, "network", ipaddr.Interface.Network, parseStrictNetwork)
+}
+
+func parseStrictNetwork(s string) (ipaddr.Network, error) { return ipaddr.ParseNetwork(s, true) }
+
+// checkValue reads argument n as a value of kind T: a T, what ofInterface
+// takes from an interface, or text that parse accepts (its error raised).
+func checkValue[T any](L *lua.LState, n int, kind string, ofInterface func(ipaddr.Interface) T, parse func(string) (T, error)) T {
 	switch x := L.Get(n).(type) {
 	case *lua.LUserData:
 		switch y := x.Value.(type) {
-		case ipaddr.Network:
+		case T:
 			return y
 		case ipaddr.Interface:
-			return y.Network()
+			return ofInterface(y)
 		}
 	case lua.LString:
-		nw, err := ipaddr.ParseNetwork(string(x), true)
+		v, err := parse(string(x))
 		if err != nil {
 			raise(L, err)
 		}
-		return nw
+		return v
 	}
-	L.ArgError(n, "network expected, got "+typeName(L.Get(n)))
-	return ipaddr.Network{}
+	L.ArgError(n, kind+" expected, got "+typeName(L.Get(n)))
+	var zero T
+	return zero
+}
+
+// byVersion picks what a constructor of the given version uses: v4 for 4,
+// v6 for 6, either for 0 (ip_address and the like accept both).
+func byVersion[F any](version int, v4, v6, either F) F {
+	switch version {
+	case 4:
+		return v4
+	case 6:
+		return v6
+	}
+	return either
 }
 
 // makeAddr is ip_address (version 0), IPv4Address or IPv6Address of
 // argument n: text, an integer, or an address value.
 func makeAddr(L *lua.LState, n, version int) ipaddr.Addr {
+	parse := byVersion(version, ipaddr.ParseV4, ipaddr.ParseV6, ipaddr.ParseAddr)
 	var a ipaddr.Addr
 	var err error
 	switch x := L.Get(n).(type) {
 	case lua.LString:
-		switch version {
-		case 4:
-			a, err = ipaddr.ParseV4(string(x))
-		case 6:
-			a, err = ipaddr.ParseV6(string(x))
-		default:
-			a, err = ipaddr.ParseAddr(string(x))
-		}
+		a, err = parse(string(x))
 	case lua.LNumber:
 		i, ok := luaInt(x)
 		switch {
@@ -194,12 +194,7 @@ func makeAddr(L *lua.LState, n, version int) ipaddr.Addr {
 			L.ArgError(n, "address, string or integer expected, got "+typeName(x))
 		}
 		if version != 0 && a.Version() != version {
-			s := a.String()
-			if version == 4 {
-				a, err = ipaddr.ParseV4(s)
-			} else {
-				a, err = ipaddr.ParseV6(s)
-			}
+			a, err = parse(a.String())
 		}
 	default:
 		L.ArgError(n, "address string or integer expected, got "+typeName(x))
@@ -220,13 +215,8 @@ func textArg(L *lua.LState, n, version int) string {
 	case lua.LNumber:
 		return makeAddr(L, n, version).String()
 	case *lua.LUserData:
-		switch y := x.Value.(type) {
-		case ipaddr.Addr:
-			return y.String()
-		case ipaddr.Interface:
-			return y.String()
-		case ipaddr.Network:
-			return y.String()
+		if v, ok := valueOf(x); ok {
+			return v.String()
 		}
 	case *lua.LTable:
 		first, second := x.RawGetInt(1), x.RawGetInt(2)

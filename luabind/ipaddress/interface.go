@@ -49,15 +49,6 @@ func ifaceIndex(L *lua.LState, ud *lua.LUserData, key string) lua.LValue {
 	return addrField(L, i.IP(), key)
 }
 
-func compareIfaces(L *lua.LState) int {
-	a, b := checkIfaceSelf(L), runtime.Check[ipaddr.Interface](L, 2, "interface")
-	c, err := a.Compare(b)
-	if err != nil {
-		raise(L, err)
-	}
-	return c
-}
-
 var interfaceType = &runtime.Type{
 	Name: ifaceType,
 	Doc: "an IPv4Interface or IPv6Interface: an address in its network (\"192.168.1.7/24\"); " +
@@ -73,15 +64,5 @@ var interfaceType = &runtime.Type{
 		{Name: "repr", Args: "()", Doc: "repr(i): IPv4Interface('192.168.1.7/24').",
 			Fn: func(L *lua.LState) int { L.Push(lua.LString(checkIfaceSelf(L).Repr())); return 1 }},
 	},
-	Meta: map[string]lua.LGFunction{
-		"__tostring": tostringMeta,
-		"__concat":   concat,
-		"__eq": func(L *lua.LState) int {
-			a, b := checkIfaceSelf(L), runtime.Check[ipaddr.Interface](L, 2, "interface")
-			L.Push(lua.LBool(a.Equal(b)))
-			return 1
-		},
-		"__lt": func(L *lua.LState) int { L.Push(lua.LBool(compareIfaces(L) < 0)); return 1 },
-		"__le": func(L *lua.LState) int { L.Push(lua.LBool(compareIfaces(L) <= 0)); return 1 },
-	},
+	Meta: valueMeta[ipaddr.Interface]("interface", nil),
 }

@@ -31,19 +31,9 @@ func strictArg(L *lua.LState, n int) bool {
 }
 
 func networkCtor(version int) lua.LGFunction {
+	parse := byVersion(version, ipaddr.ParseNetworkV4, ipaddr.ParseNetworkV6, ipaddr.ParseNetwork)
 	return func(L *lua.LState) int {
-		s := textArg(L, 1, version)
-		strict := strictArg(L, 2)
-		var n ipaddr.Network
-		var err error
-		switch version {
-		case 4:
-			n, err = ipaddr.ParseNetworkV4(s, strict)
-		case 6:
-			n, err = ipaddr.ParseNetworkV6(s, strict)
-		default:
-			n, err = ipaddr.ParseNetwork(s, strict)
-		}
+		n, err := parse(textArg(L, 1, version), strictArg(L, 2))
 		if err != nil {
 			raise(L, err)
 		}
@@ -53,18 +43,9 @@ func networkCtor(version int) lua.LGFunction {
 }
 
 func interfaceCtor(version int) lua.LGFunction {
+	parse := byVersion(version, ipaddr.ParseInterfaceV4, ipaddr.ParseInterfaceV6, ipaddr.ParseInterface)
 	return func(L *lua.LState) int {
-		s := textArg(L, 1, version)
-		var i ipaddr.Interface
-		var err error
-		switch version {
-		case 4:
-			i, err = ipaddr.ParseInterfaceV4(s)
-		case 6:
-			i, err = ipaddr.ParseInterfaceV6(s)
-		default:
-			i, err = ipaddr.ParseInterface(s)
-		}
+		i, err := parse(textArg(L, 1, version))
 		if err != nil {
 			raise(L, err)
 		}

@@ -120,6 +120,21 @@ func prefixArgs(L *lua.LState) (diff, newPrefix int) {
 	return diff, newPrefix
 }
 
+// resizeMethod is subnets or supernet: resize applied to this network
+// with Python's (prefixlen_diff, new_prefix) from argument 2, its result
+// pushed.
+func resizeMethod[R any](resize func(n ipaddr.Network, diff, newPrefix int, diffGiven bool) (R, error), push func(*lua.LState, R) int) lua.LGFunction {
+	return func(L *lua.LState) int {
+		n := checkNetSelf(L)
+		diff, newPrefix := prefixArgs(L)
+		r, err := resize(n, diff, newPrefix, true)
+		if err != nil {
+			raise(L, err)
+		}
+		return push(L, r)
+	}
+}
+
 func checkSmallInt(L *lua.LState, n int, v lua.LNumber) int {
 	i, ok := luaInt(v)
 	if !ok || !i.IsInt64() || i.Int64() > 1024 || i.Int64() < -1024 {
@@ -148,6 +163,11 @@ func pushIter(L *lua.LState, it *ipaddr.Iter) int {
 	return 1
 }
 
+func pushNet(L *lua.LState, n ipaddr.Network) int {
+	L.Push(netValue(L, n))
+	return 1
+}
+
 func pushNetList(L *lua.LState, ns []ipaddr.Network, err error) int {
 	if err != nil {
 		raise(L, err)
@@ -160,21 +180,18 @@ func pushNetList(L *lua.LState, ns []ipaddr.Network, err error) int {
 	return 1
 }
 
-func boolResult(L *lua.LState, v bool, err error) int {
-	if err != nil {
-		raise(L, err)
+// netRelation is a method asking how this network stands to argument 2,
+// another network (Python raises TypeError across versions).
+func netRelation(relation func(n, other ipaddr.Network) (bool, error)) lua.LGFunction {
+	return func(L *lua.LState) int {
+		n := checkNetSelf(L)
+		ok, err := relation(n, checkNetwork(L, 2))
+		if err != nil {
+			raise(L, err)
+		}
+		L.Push(lua.LBool(ok))
+		return 1
 	}
-	L.Push(lua.LBool(v))
-	return 1
-}
-
-func compareNets(L *lua.LState) int {
-	a, b := checkNetSelf(L), runtime.Check[ipaddr.Network](L, 2, "network")
-	c, err := a.Compare(b)
-	if err != nil {
-		raise(L, err)
-	}
-	return c
 }
 
 var networkType = &runtime.Type{
@@ -190,38 +207,13 @@ var networkType = &runtime.Type{
 		{Name: "addresses", Args: "()", Doc: "An iterator over every address of the network, as Python's `for a in net`. Lazy.",
 			Fn: func(L *lua.LState) int { return pushIter(L, checkNetSelf(L).Addresses()) }},
 		{Name: "subnets", Args: "([prefixlen_diff | {new_prefix = n}])", Doc: "An iterator over the subnets one prefix longer (or prefixlen_diff longer, or of length new_prefix). Lazy: an IPv6 /64 split into /128s is never listed.",
-			Fn: func(L *lua.LState) int {
-				n := checkNetSelf(L)
-				diff, newPrefix := prefixArgs(L)
-				it, err := n.Subnets(diff, newPrefix, true)
-				if err != nil {
-					raise(L, err)
-				}
-				return pushIter(L, it)
-			}},
+			Fn: resizeMethod(ipaddr.Network.Subnets, pushIter)},
 		{Name: "supernet", Args: "([prefixlen_diff | {new_prefix = n}])", Doc: "The network one prefix shorter (or prefixlen_diff shorter, or of length new_prefix) that contains this one.",
-			Fn: func(L *lua.LState) int {
-				n := checkNetSelf(L)
-				diff, newPrefix := prefixArgs(L)
-				s, err := n.Supernet(diff, newPrefix, true)
-				if err != nil {
-					raise(L, err)
-				}
-				L.Push(netValue(L, s))
-				return 1
-			}},
+			Fn: resizeMethod(ipaddr.Network.Supernet, pushNet)},
 		{Name: "subnet_of", Args: "(other)", Doc: "True if this network lies inside other.",
-			Fn: func(L *lua.LState) int {
-				n := checkNetSelf(L)
-				ok, err := n.SubnetOf(checkNetwork(L, 2))
-				return boolResult(L, ok, err)
-			}},
+			Fn: netRelation(ipaddr.Network.SubnetOf)},
 		{Name: "supernet_of", Args: "(other)", Doc: "True if other lies inside this network.",
-			Fn: func(L *lua.LState) int {
-				n := checkNetSelf(L)
-				ok, err := n.SupernetOf(checkNetwork(L, 2))
-				return boolResult(L, ok, err)
-			}},
+			Fn: netRelation(ipaddr.Network.SupernetOf)},
 		{Name: "overlaps", Args: "(other)", Doc: "True if the two networks share an address.",
 			Fn: func(L *lua.LState) int {
 				n := checkNetSelf(L)
@@ -241,25 +233,16 @@ var networkType = &runtime.Type{
 				return pushNetList(L, ns, err)
 			}},
 		{Name: "compare_networks", Args: "(other)", Doc: "-1, 0 or 1: the order of the two networks (network address, then netmask).",
-			Fn: func(L *lua.LState) int { L.Push(lua.LNumber(compareNets(L))); return 1 }},
+			Fn: func(L *lua.LState) int { L.Push(lua.LNumber(compareArgs[ipaddr.Network](L, "network"))); return 1 }},
 		{Name: "repr", Args: "()", Doc: "repr(n): IPv4Network('10.0.0.0/8').",
 			Fn: func(L *lua.LState) int { L.Push(lua.LString(checkNetSelf(L).Repr())); return 1 }},
 	},
-	Meta: map[string]lua.LGFunction{
-		"__index":    netAt,
-		"__tostring": tostringMeta,
-		"__concat":   concat,
+	Meta: valueMeta[ipaddr.Network]("network", map[string]lua.LGFunction{
+		"__index": netAt,
 		"__len": func(L *lua.LState) int {
 			f, _ := checkNetSelf(L).NumAddresses().Float64()
 			L.Push(lua.LNumber(f))
 			return 1
 		},
-		"__eq": func(L *lua.LState) int {
-			a, b := checkNetSelf(L), runtime.Check[ipaddr.Network](L, 2, "network")
-			L.Push(lua.LBool(a.Equal(b)))
-			return 1
-		},
-		"__lt": func(L *lua.LState) int { L.Push(lua.LBool(compareNets(L) < 0)); return 1 },
-		"__le": func(L *lua.LState) int { L.Push(lua.LBool(compareNets(L) <= 0)); return 1 },
-	},
+	}),
 }

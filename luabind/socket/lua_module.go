@@ -135,14 +135,23 @@ func resolve(L *lua.LState, fn func(ctx context.Context) error) error {
 	return runtime.Block(L, fn)
 }
 
-func luaGetHostByName(L *lua.LState) int {
-	r := stateOf(L).resolver
-	name := L.CheckString(1)
-	var ip string
-	err := resolve(L, func(ctx context.Context) (err error) {
-		ip, err = r.GetHostByName(ctx, name)
-		return err
-	})
+// lookupFn is a resolver function of one name (gethostbyname and
+// friends): lookup of argument 1 runs without the lock, then push answers
+// with its result or error.
+func lookupFn[R any](lookup func(r *resolver.Resolver, ctx context.Context, name string) (R, error), push func(L *lua.LState, answer R, err error) int) lua.LGFunction {
+	return func(L *lua.LState) int {
+		r := stateOf(L).resolver
+		name := L.CheckString(1)
+		var answer R
+		err := resolve(L, func(ctx context.Context) (err error) {
+			answer, err = lookup(r, ctx, name)
+			return err
+		})
+		return push(L, answer, err)
+	}
+}
+
+func pushHostAddr(L *lua.LState, ip string, err error) int {
 	if err != nil {
 		return fail(L, err)
 	}
@@ -158,28 +167,6 @@ func pushHostInfo(L *lua.LState, h *resolver.HostInfo, err error) int {
 	L.Push(runtime.Strings(L, h.Aliases))
 	L.Push(runtime.Strings(L, h.Addrs))
 	return 3
-}
-
-func luaGetHostByNameEx(L *lua.LState) int {
-	r := stateOf(L).resolver
-	name := L.CheckString(1)
-	var h *resolver.HostInfo
-	err := resolve(L, func(ctx context.Context) (err error) {
-		h, err = r.GetHostByNameEx(ctx, name)
-		return err
-	})
-	return pushHostInfo(L, h, err)
-}
-
-func luaGetHostByAddr(L *lua.LState) int {
-	r := stateOf(L).resolver
-	name := L.CheckString(1)
-	var h *resolver.HostInfo
-	err := resolve(L, func(ctx context.Context) (err error) {
-		h, err = r.GetHostByAddr(ctx, name)
-		return err
-	})
-	return pushHostInfo(L, h, err)
 }
 
 func luaGetFQDN(L *lua.LState) int {

@@ -441,22 +441,17 @@ func sockGetsockopt(L *lua.LState) int {
 	return 1
 }
 
-func sockGetsockname(L *lua.LState) int {
-	sa, err := checkSock(L).Sockname()
-	if err != nil {
-		return fail(L, err)
+// sockAddress is getsockname or getpeername: the address get reports, or
+// nil and the error.
+func sockAddress(get func(s *sock.Socket) (unix.Sockaddr, error)) lua.LGFunction {
+	return func(L *lua.LState) int {
+		sa, err := get(checkSock(L))
+		if err != nil {
+			return fail(L, err)
+		}
+		L.Push(addrValue(L, sa))
+		return 1
 	}
-	L.Push(addrValue(L, sa))
-	return 1
-}
-
-func sockGetpeername(L *lua.LState) int {
-	sa, err := checkSock(L).Peername()
-	if err != nil {
-		return fail(L, err)
-	}
-	L.Push(addrValue(L, sa))
-	return 1
 }
 
 func sockShutdown(L *lua.LState) int {

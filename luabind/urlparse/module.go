@@ -58,24 +58,19 @@ func optBool(L *lua.LState, n int, def bool) bool {
 	return lua.LVAsBool(L.Get(n))
 }
 
-func luaURLParse(L *lua.LState) int {
-	url := L.CheckString(1)
-	p, err := urlparse.Parse(url, L.OptString(2, ""), optBool(L, 3, true))
-	if err != nil {
-		raiseErr(L, err)
+// splitter is urlparse or urlsplit: split(url, scheme = "",
+// allow_fragments = true) as Python defaults them, its answer pushed as a
+// result value.
+func splitter[R any](split func(url, scheme string, allowFragments bool) (R, error), toResult func(url string, r R) *result) lua.LGFunction {
+	return func(L *lua.LState) int {
+		url := L.CheckString(1)
+		r, err := split(url, L.OptString(2, ""), optBool(L, 3, true))
+		if err != nil {
+			raiseErr(L, err)
+		}
+		toResult(url, r).push(L)
+		return 1
 	}
-	fromParse(url, p).push(L)
-	return 1
-}
-
-func luaURLSplit(L *lua.LState) int {
-	url := L.CheckString(1)
-	s, err := urlparse.Split(url, L.OptString(2, ""), optBool(L, 3, true))
-	if err != nil {
-		raiseErr(L, err)
-	}
-	fromSplit(url, s).push(L)
-	return 1
 }
 
 // parts reads argument 1 as n fields: a URL result or a table of strings
@@ -285,8 +280,8 @@ func luaURLEncode(L *lua.LState) int {
 }
 
 var funcs = []runtime.Function{
-	{Name: "urlparse", Args: "(url[, scheme[, allow_fragments]])", Doc: "Splits url into a ParseResult (scheme, netloc, path, params, query, fragment) exactly as Python does; r.hostname, r.port, r.username, r.password come from the netloc. socket.getservbyname(urllib.parse.urlparse(u).scheme) gives the scheme's port.", Fn: luaURLParse},
-	{Name: "urlsplit", Args: "(url[, scheme[, allow_fragments]])", Doc: "Like urlparse without splitting ;params off the path: a SplitResult (scheme, netloc, path, query, fragment).", Fn: luaURLSplit},
+	{Name: "urlparse", Args: "(url[, scheme[, allow_fragments]])", Doc: "Splits url into a ParseResult (scheme, netloc, path, params, query, fragment) exactly as Python does; r.hostname, r.port, r.username, r.password come from the netloc. socket.getservbyname(urllib.parse.urlparse(u).scheme) gives the scheme's port.", Fn: splitter(urlparse.Parse, fromParse)},
+	{Name: "urlsplit", Args: "(url[, scheme[, allow_fragments]])", Doc: "Like urlparse without splitting ;params off the path: a SplitResult (scheme, netloc, path, query, fragment).", Fn: splitter(urlparse.Split, fromSplit)},
 	{Name: "urlunparse", Args: "(parts)", Doc: "The URL from a ParseResult or a table of 6 parts.", Fn: luaURLUnparse},
 	{Name: "urlunsplit", Args: "(parts)", Doc: "The URL from a SplitResult or a table of 5 parts.", Fn: luaURLUnsplit},
 	{Name: "urljoin", Args: "(base, url[, allow_fragments])", Doc: "url resolved against base, as a browser would (RFC 3986 with Python's rules): urljoin(\"http://a/b/c\", \"../d\") is \"http://a/d\".", Fn: luaURLJoin},
