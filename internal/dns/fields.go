@@ -3,6 +3,7 @@ package dns
 import (
 	"encoding/binary"
 	"fmt"
+	"iter"
 	"net"
 	"reflect"
 	"strings"
@@ -96,14 +97,8 @@ func Fields(rr miekg.RR) []Field {
 		return nil
 	}
 	t := v.Type()
-	aliases := fieldAliases[rr.Header().Rrtype]
 	var out []Field
-	for i := 0; i < t.NumField(); i++ {
-		f := t.Field(i)
-		name, ok := fieldName(f, aliases)
-		if !ok {
-			continue
-		}
+	for i, name := range luaFields(t, rr.Header().Rrtype) {
 		fv := v.Field(i)
 		switch x := fv.Interface().(type) {
 		case net.IP:
@@ -111,7 +106,7 @@ func Fields(rr miekg.RR) []Field {
 				out = append(out, Field{name, x.String()})
 			}
 		case string:
-			if rr.Header().Rrtype == miekg.TypeHINFO || rr.Header().Rrtype == miekg.TypeCAA && f.Name == "Value" {
+			if rr.Header().Rrtype == miekg.TypeHINFO || rr.Header().Rrtype == miekg.TypeCAA && t.Field(i).Name == "Value" {
 				x = unescapeTxt(x)
 			}
 			out = append(out, Field{name, x})
@@ -140,16 +135,26 @@ func Fields(rr miekg.RR) []Field {
 	return out
 }
 
-// fieldName is the Lua name of a record's struct field; ok is false for
-// the header and unexported fields, which scripts never see.
-func fieldName(f reflect.StructField, aliases map[string]string) (name string, ok bool) {
-	if f.Name == "Hdr" || !f.IsExported() {
-		return "", false
+// luaFields yields the index and Lua name of each field of t, the struct
+// of a record of type rrtype, that scripts see: not the header, not the
+// unexported ones.
+func luaFields(t reflect.Type, rrtype uint16) iter.Seq2[int, string] {
+	aliases := fieldAliases[rrtype]
+	return func(yield func(int, string) bool) {
+		for i := range t.NumField() {
+			f := t.Field(i)
+			if f.Name == "Hdr" || !f.IsExported() {
+				continue
+			}
+			name := aliases[f.Name]
+			if name == "" {
+				name = strings.ToLower(f.Name)
+			}
+			if !yield(i, name) {
+				return
+			}
+		}
 	}
-	if name := aliases[f.Name]; name != "" {
-		return name, true
-	}
-	return strings.ToLower(f.Name), true
 }
 
 // FieldNames lists the names BuildRR takes for a type, in order.
@@ -158,15 +163,8 @@ func FieldNames(rrtype uint16) []string {
 	if !ok {
 		return nil
 	}
-	t := reflect.TypeOf(mk()).Elem()
-	aliases := fieldAliases[rrtype]
 	var names []string
-	for i := 0; i < t.NumField(); i++ {
-		f := t.Field(i)
-		name, ok := fieldName(f, aliases)
-		if !ok {
-			continue
-		}
+	for _, name := range luaFields(reflect.TypeOf(mk()).Elem(), rrtype) {
 		names = append(names, name)
 	}
 	return names

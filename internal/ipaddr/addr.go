@@ -169,11 +169,15 @@ func FromPacked(version int, b string) (Addr, error) {
 }
 
 // String is str(addr): dotted quad, or compressed IPv6 with "%scope".
-func (a Addr) String() string {
+func (a Addr) String() string { return a.format(compressV6) }
+
+// format writes an IPv4 address as a dotted quad, an IPv6 one by v6 and
+// then its "%scope".
+func (a Addr) format(v6 func(u128) string) string {
 	if a.ip.Is4() {
 		return a.ip.String()
 	}
-	s := compressV6(a.u128())
+	s := v6(a.u128())
 	if z := a.ip.Zone(); z != "" {
 		s += "%" + z
 	}
@@ -190,16 +194,7 @@ func (a Addr) Compressed() string { return a.String() }
 
 // Exploded is the long form: every hextet four digits. Python 3.11 raises
 // for a scoped address here (a bug); socklab keeps the scope instead.
-func (a Addr) Exploded() string {
-	if a.ip.Is4() {
-		return a.ip.String()
-	}
-	s := explodeV6(a.u128())
-	if z := a.ip.Zone(); z != "" {
-		s += "%" + z
-	}
-	return s
-}
+func (a Addr) Exploded() string { return a.format(explodeV6) }
 
 func hextets(v u128) [8]uint16 {
 	var h [8]uint16

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"slices"
 	"sort"
 	"strings"
 
@@ -149,10 +150,7 @@ func linkBroadcast(linkType string, n int) string {
 }
 
 // linkFlagNames is iproute2's order for the interface flags it prints.
-var linkFlagNames = []struct {
-	bit  uint32
-	name string
-}{
+var linkFlagNames = []flagName{
 	{unix.IFF_LOOPBACK, "LOOPBACK"}, {unix.IFF_BROADCAST, "BROADCAST"},
 	{unix.IFF_POINTOPOINT, "POINTOPOINT"}, {unix.IFF_MULTICAST, "MULTICAST"},
 	{unix.IFF_NOARP, "NOARP"}, {unix.IFF_ALLMULTI, "ALLMULTI"},
@@ -169,12 +167,7 @@ func linkFlags(raw uint32) []string {
 	if raw&unix.IFF_UP != 0 && raw&unix.IFF_RUNNING == 0 {
 		flags = append(flags, "NO-CARRIER")
 	}
-	for _, f := range linkFlagNames {
-		if raw&f.bit != 0 {
-			flags = append(flags, f.name)
-		}
-	}
-	return flags
+	return appendFlagNames(flags, raw, linkFlagNames)
 }
 
 func convertAddr(a netlink.Addr) Addr {
@@ -208,28 +201,17 @@ func ipNetPrefix(n *net.IPNet) netip.Prefix {
 	return netip.PrefixFrom(ip.Unmap(), ones)
 }
 
-// ScopeName is iproute2's name for an address or route scope.
-func ScopeName(scope int) string {
-	switch scope {
-	case unix.RT_SCOPE_UNIVERSE:
-		return "global"
-	case unix.RT_SCOPE_SITE:
-		return "site"
-	case unix.RT_SCOPE_LINK:
-		return "link"
-	case unix.RT_SCOPE_HOST:
-		return "host"
-	case unix.RT_SCOPE_NOWHERE:
-		return "nowhere"
-	}
-	return fmt.Sprint(scope)
+// scopeNames is iproute2's rt_scopes table.
+var scopeNames = map[int]string{
+	unix.RT_SCOPE_UNIVERSE: "global", unix.RT_SCOPE_SITE: "site", unix.RT_SCOPE_LINK: "link",
+	unix.RT_SCOPE_HOST: "host", unix.RT_SCOPE_NOWHERE: "nowhere",
 }
 
+// ScopeName is iproute2's name for an address or route scope.
+func ScopeName(scope int) string { return nameOr(scopeNames, scope) }
+
 // addrFlagNames is iproute2's order for the address flags it prints.
-var addrFlagNames = []struct {
-	bit  int
-	name string
-}{
+var addrFlagNames = []flagName{
 	{unix.IFA_F_NODAD, "nodad"}, {unix.IFA_F_OPTIMISTIC, "optimistic"},
 	{unix.IFA_F_DADFAILED, "dadfailed"}, {unix.IFA_F_HOMEADDRESS, "home"},
 	{unix.IFA_F_DEPRECATED, "deprecated"}, {unix.IFA_F_TENTATIVE, "tentative"},
@@ -249,20 +231,8 @@ func addrFlags(raw int, v6 bool) []string {
 	if raw&unix.IFA_F_PERMANENT == 0 {
 		flags = append(flags, "dynamic")
 	}
-	for _, f := range addrFlagNames {
-		if raw&f.bit != 0 {
-			flags = append(flags, f.name)
-		}
-	}
-	return flags
+	return appendFlagNames(flags, uint32(raw), addrFlagNames)
 }
 
 // HasFlag reports whether flags holds name.
-func HasFlag(flags []string, name string) bool {
-	for _, f := range flags {
-		if f == name {
-			return true
-		}
-	}
-	return false
-}
+func HasFlag(flags []string, name string) bool { return slices.Contains(flags, name) }

@@ -101,9 +101,9 @@ func convertRoute(r netlink.Route, names map[int]string) Route {
 		Type:     routeType(r.Type),
 		Dev:      names[r.LinkIndex],
 		Metric:   r.Priority,
-		Protocol: protocolName(int(r.Protocol)),
+		Protocol: nameOr(protocolNames, int(r.Protocol)),
 		Scope:    ScopeName(int(r.Scope)),
-		Table:    tableName(r.Table),
+		Table:    nameOr(tableNames, r.Table),
 		Flags:    routeFlags(r.Flags),
 		UID:      -1,
 	}
@@ -147,38 +147,18 @@ var protocolNames = map[int]string{
 	188: "ospf", 189: "rip", 192: "eigrp",
 }
 
-func protocolName(p int) string {
-	if s, ok := protocolNames[p]; ok {
-		return s
-	}
-	return fmt.Sprint(p)
+// tableNames is iproute2's rt_tables.
+var tableNames = map[int]string{
+	unix.RT_TABLE_MAIN: "main", unix.RT_TABLE_LOCAL: "local", unix.RT_TABLE_DEFAULT: "default",
 }
 
-func tableName(t int) string {
-	switch t {
-	case unix.RT_TABLE_MAIN:
-		return "main"
-	case unix.RT_TABLE_LOCAL:
-		return "local"
-	case unix.RT_TABLE_DEFAULT:
-		return "default"
-	}
-	return fmt.Sprint(t)
+// routeFlagNames is iproute2's order for the next-hop flags it prints.
+var routeFlagNames = []flagName{
+	{unix.RTNH_F_DEAD, "dead"}, {unix.RTNH_F_PERVASIVE, "pervasive"}, {unix.RTNH_F_ONLINK, "onlink"},
+	{unix.RTNH_F_OFFLOAD, "offload"}, {unix.RTNH_F_LINKDOWN, "linkdown"}, {unix.RTNH_F_UNRESOLVED, "unresolved"},
 }
 
-func routeFlags(f int) []string {
-	flags := []string{}
-	for _, x := range []struct {
-		bit  int
-		name string
-	}{{unix.RTNH_F_DEAD, "dead"}, {unix.RTNH_F_PERVASIVE, "pervasive"}, {unix.RTNH_F_ONLINK, "onlink"},
-		{unix.RTNH_F_OFFLOAD, "offload"}, {unix.RTNH_F_LINKDOWN, "linkdown"}, {unix.RTNH_F_UNRESOLVED, "unresolved"}} {
-		if f&x.bit != 0 {
-			flags = append(flags, x.name)
-		}
-	}
-	return flags
-}
+func routeFlags(f int) []string { return appendFlagNames([]string{}, uint32(f), routeFlagNames) }
 
 // DstString is the destination as ip prints it: "default", a prefix, or a
 // bare address for a host route.

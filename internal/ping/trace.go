@@ -2,7 +2,6 @@ package ping
 
 import (
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"net"
@@ -295,69 +294,6 @@ func waitConnect(fd int, wait time.Duration, stop chan struct{}) bool {
 		return soerr == 0 || unix.Errno(soerr) == unix.ECONNREFUSED
 	}
 	return false
-}
-
-// traceMatch reads one ICMP packet as an answer to a traceroute probe.
-func (ic *icmpConn) traceMatch(pkt packet, dst netip.Addr, method string) (traceAnswer, bool) {
-	m, err := icmp.ParseMessage(ic.proto(), pkt.msg)
-	if err != nil {
-		return traceAnswer{}, false
-	}
-	a := traceAnswer{from: pkt.from, at: pkt.at}
-	var quoted []byte
-	switch body := m.Body.(type) {
-	case *icmp.Echo:
-		if method != "icmp" || (m.Type != ipv4.ICMPTypeEchoReply && m.Type != ipv6.ICMPTypeEchoReply) || body.ID != ic.id&0xffff {
-			return traceAnswer{}, false
-		}
-		a.key, a.reached = probeKey{body.ID, body.Seq}, pkt.from == dst
-		return a, true
-	case *icmp.TimeExceeded:
-		quoted = body.Data
-	case *icmp.DstUnreach:
-		quoted = body.Data
-		a.note, a.reached = unreachNote(m.Type, m.Code, method, pkt.from == dst)
-	default:
-		return traceAnswer{}, false
-	}
-	proto, l4, qdst := quotedPacket(quoted)
-	if qdst != dst || len(l4) < 8 {
-		return traceAnswer{}, false
-	}
-	be := binary.BigEndian
-	switch {
-	case method == "udp" && proto == unix.IPPROTO_UDP, method == "tcp" && proto == unix.IPPROTO_TCP:
-		a.key = probeKey{int(be.Uint16(l4)), int(be.Uint16(l4[2:]))}
-	case method == "icmp" && (proto == 1 || proto == 58):
-		if int(be.Uint16(l4[4:])) != ic.id&0xffff {
-			return traceAnswer{}, false
-		}
-		a.key = probeKey{int(be.Uint16(l4[4:])), int(be.Uint16(l4[6:]))}
-	default:
-		return traceAnswer{}, false
-	}
-	return a, true
-}
-
-// unreachNote is traceroute's annotation of an unreachable error, and
-// whether it means the probe reached the target (a UDP port unreachable
-// from the target itself is the normal end of a UDP trace).
-func unreachNote(t icmp.Type, code int, method string, fromTarget bool) (string, bool) {
-	portUnreach := (t == ipv4.ICMPTypeDestinationUnreachable && code == 3) || (t == ipv6.ICMPTypeDestinationUnreachable && code == 4)
-	if portUnreach && fromTarget {
-		return "", true
-	}
-	v4 := map[int]string{0: "!N", 1: "!H", 2: "!P", 3: "", 9: "!X", 10: "!X", 13: "!X"}
-	v6 := map[int]string{0: "!N", 1: "!X", 3: "!H", 4: ""}
-	table := v4
-	if t == ipv6.ICMPTypeDestinationUnreachable {
-		table = v6
-	}
-	note, ok := table[code]
-	if !ok {
-		note = fmt.Sprintf("!<%d>", code)
-	}
-	return note, true
 }
 
 // String prints the trace as `traceroute -n` does.

@@ -46,34 +46,49 @@ var (
 	ErrMultipleAddrs  = errors.New("sockaddr resolved to multiple addresses")
 )
 
-// hostErr maps a DNS failure to h_errno.
-func hostErr(err error) error {
-	var de *dnsError
-	if errors.As(err, &de) {
-		switch {
-		case de.notFound:
-			return ErrHostNotFound
-		case de.noData:
-			return ErrNoAddress
-		}
-		return ErrTryAgain
-	}
-	return err
+// failureWords words the ways a DNS lookup fails, in one vocabulary.
+type failureWords struct {
+	notFound       error // the name does not exist (NXDOMAIN)
+	noDataViaCNAME error // the name is an alias whose target has no address
+	noData         error // the name exists but has no address
+	other          error // the servers failed to answer
 }
 
-// gaiErr maps a DNS failure to EAI_*.
-func gaiErr(err error) error {
-	var de *dnsError
-	if errors.As(err, &de) {
-		switch {
-		case de.notFound:
-			return ErrNoName
-		case de.noData && de.viaCNAME:
-			return ErrNoName // what glibc says, measured
-		case de.noData:
-			return ErrNoData
-		}
-		return ErrAgain
-	}
-	return err
+// hostWords is h_errno's vocabulary (gethostbyname, gethostbyaddr).
+var hostWords = failureWords{
+	notFound:       ErrHostNotFound,
+	noDataViaCNAME: ErrNoAddress,
+	noData:         ErrNoAddress,
+	other:          ErrTryAgain,
 }
+
+// gaiWords is EAI_*'s vocabulary (getaddrinfo).
+var gaiWords = failureWords{
+	notFound:       ErrNoName,
+	noDataViaCNAME: ErrNoName, // what glibc says, measured
+	noData:         ErrNoData,
+	other:          ErrAgain,
+}
+
+// word maps a DNS failure to its word in w; other errors pass unchanged.
+func (w *failureWords) word(err error) error {
+	var de *dnsError
+	if !errors.As(err, &de) {
+		return err
+	}
+	switch {
+	case de.notFound:
+		return w.notFound
+	case de.noData && de.viaCNAME:
+		return w.noDataViaCNAME
+	case de.noData:
+		return w.noData
+	}
+	return w.other
+}
+
+// hostErr maps a DNS failure to h_errno.
+func hostErr(err error) error { return hostWords.word(err) }
+
+// gaiErr maps a DNS failure to EAI_*.
+func gaiErr(err error) error { return gaiWords.word(err) }

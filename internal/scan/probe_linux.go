@@ -3,13 +3,13 @@ package scan
 import (
 	"errors"
 	"fmt"
-	"net"
 	"net/netip"
-	"strconv"
 	"sync"
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"socklab/internal/sock"
 )
 
 // slice is the longest a blocking read (SO_RCVTIMEO: banners on the fast
@@ -175,21 +175,20 @@ func (p *prober) sockaddr(ip netip.Addr, port int) (unix.Sockaddr, int, error) {
 	return &p.sa6, unix.AF_INET6, nil
 }
 
+// zoneCache maps a zone to its interface index: a scan of a scoped
+// address would otherwise look the interface up for every probe.
 var zoneCache sync.Map
 
 func zoneIndex(z string) (uint32, error) {
 	if v, ok := zoneCache.Load(z); ok {
 		return v.(uint32), nil
 	}
-	if n, err := strconv.ParseUint(z, 10, 32); err == nil {
-		return uint32(n), nil
-	}
-	ifi, err := net.InterfaceByName(z)
+	id, err := sock.ZoneIndex(z)
 	if err != nil {
 		return 0, fmt.Errorf("zone %q: %w", z, err)
 	}
-	zoneCache.Store(z, uint32(ifi.Index))
-	return uint32(ifi.Index), nil
+	zoneCache.Store(z, id)
+	return id, nil
 }
 
 // isSelfConnect reports whether the connected socket fd is bound to the very
@@ -200,17 +199,5 @@ func isSelfConnect(ops *sysOps, fd int, remote unix.Sockaddr) bool {
 	if err != nil {
 		return false
 	}
-	return sameSockaddr(local, remote)
-}
-
-func sameSockaddr(a, b unix.Sockaddr) bool {
-	switch a := a.(type) {
-	case *unix.SockaddrInet4:
-		b, ok := b.(*unix.SockaddrInet4)
-		return ok && a.Port == b.Port && a.Addr == b.Addr
-	case *unix.SockaddrInet6:
-		b, ok := b.(*unix.SockaddrInet6)
-		return ok && a.Port == b.Port && a.Addr == b.Addr
-	}
-	return false
+	return sock.SameAddr(local, remote)
 }

@@ -232,7 +232,7 @@ func (e *engine) settle() {
 	defer e.mu.Unlock()
 	var again, final []job
 	for _, j := range e.provisional {
-		h := e.hosts[j.idx/len(e.ports)]
+		h := e.hostOf(j)
 		// A first probe retryNow put off is sent again only if the
 		// host turned out to drop.
 		deferred := j.try == 0 && e.opts.Retries == 0 && !h.lossy()
@@ -309,6 +309,10 @@ func (e *engine) timeout(h *hostTiming) time.Duration {
 	return h.timeout(e.opts.Timing)
 }
 
+// hostOf is the timing of job j's host.
+func (e *engine) hostOf(j job) *hostTiming { return e.hosts[j.idx/len(e.ports)] }
+
+// newResult is job j's result before its probe: where, not yet what.
 func (e *engine) newResult(j job) Result {
 	t := e.targets[j.idx/len(e.ports)]
 	port := e.ports[j.idx%len(e.ports)]
@@ -333,9 +337,9 @@ func (e *engine) worker(ctx context.Context) {
 		}
 		var err error
 		if e.opts.UDP {
-			err = e.probeUDP(ctx, p, j)
+			err = e.probeUDP(ctx, p, j, e.newResult(j), e.hostOf(j))
 		} else {
-			err = e.probeTCP(ctx, p, j)
+			err = e.probeTCP(ctx, p, j, e.newResult(j), e.hostOf(j))
 		}
 		if e.pressure.Load() {
 			p.release()
@@ -347,19 +351,25 @@ func (e *engine) worker(ctx context.Context) {
 	}
 }
 
+// shortage is one probe's run of resource shortages: the last back-off
+// and the time waited so far. A probe that gets through resets it.
+type shortage struct {
+	backoff, waited time.Duration
+}
+
 // backoff waits out a shortage of descriptors, buffers or source ports;
 // false when ctx ended or the shortage lasted too long (e.err is set).
-func (e *engine) backoff(ctx context.Context, p *prober, res Result, backoff, waited *time.Duration) bool {
+func (e *engine) backoff(ctx context.Context, p *prober, res Result, s *shortage) bool {
 	e.pressure.Store(true)
 	e.backoffs.Add(1)
 	p.release()
-	if *waited >= e.opts.giveUp {
-		e.fail(fmt.Errorf("scan %s port %d/%s: no resources for %v: %w", res.IP, res.Port, res.Proto, *waited, p.lastErr))
+	if s.waited >= e.opts.giveUp {
+		e.fail(fmt.Errorf("scan %s port %d/%s: no resources for %v: %w", res.IP, res.Port, res.Proto, s.waited, p.lastErr))
 		return false
 	}
-	*backoff = min(max(2**backoff, time.Millisecond), 100*time.Millisecond)
-	*waited += *backoff
-	return sleepCtx(ctx, *backoff)
+	s.backoff = min(max(2*s.backoff, time.Millisecond), 100*time.Millisecond)
+	s.waited += s.backoff
+	return sleepCtx(ctx, s.backoff)
 }
 
 // afterFunc is context.AfterFunc whose stop also waits for f if it already

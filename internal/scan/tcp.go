@@ -13,12 +13,10 @@ import (
 // handshake is still under way after fastWindow. It loops only for what
 // must be redone at once (self-connects, the confirming second connect,
 // resource shortages). A non-nil error ends the scan.
-func (e *engine) probeTCP(ctx context.Context, p *prober, j job) error {
-	res := e.newResult(j)
-	h := e.hosts[j.idx/len(e.ports)]
+func (e *engine) probeTCP(ctx context.Context, p *prober, j job, res Result, h *hostTiming) error {
 	needConfirm := res.IP.Unmap().IsLoopback() && res.Port >= e.loLocal && res.Port <= e.hiLocal
 	selfs := 0
-	var backoff, waited time.Duration
+	var short shortage
 	for {
 		if !h.acquire(ctx) {
 			return nil
@@ -69,7 +67,7 @@ func (e *engine) probeTCP(ctx context.Context, p *prober, j job) error {
 		rtt := time.Since(start)
 		h.release()
 		if o != outResource {
-			backoff, waited = 0, 0
+			short = shortage{}
 		}
 		switch o {
 		case outOpen:
@@ -105,7 +103,7 @@ func (e *engine) probeTCP(ctx context.Context, p *prober, j job) error {
 			e.silent(j, h, res)
 			return nil
 		case outResource:
-			if !e.backoff(ctx, p, res, &backoff, &waited) {
+			if !e.backoff(ctx, p, res, &short) {
 				return nil
 			}
 		case outCanceled:

@@ -15,11 +15,9 @@ import (
 // initial timeout before any), doubled for each retry up to MaxRTT (RFC
 // 6298's back-off): a reply slowed by a loaded host still gets in before
 // the last try ends. A non-nil error ends the scan.
-func (e *engine) probeUDP(ctx context.Context, p *prober, j job) error {
-	res := e.newResult(j)
-	h := e.hosts[j.idx/len(e.ports)]
+func (e *engine) probeUDP(ctx context.Context, p *prober, j job, res Result, h *hostTiming) error {
 	tries, selfs := 0, 0
-	var backoff, waited time.Duration
+	var short shortage
 	for {
 		if e.limiter != nil && !e.limiter.wait(ctx) {
 			p.closeUDP()
@@ -35,7 +33,7 @@ func (e *engine) probeUDP(ctx context.Context, p *prober, j job) error {
 			return fmt.Errorf("scan %s port %d/udp: %w", res.IP, res.Port, err)
 		}
 		if o != outResource {
-			backoff, waited = 0, 0
+			short = shortage{}
 		}
 		switch o {
 		case outOpen:
@@ -58,7 +56,7 @@ func (e *engine) probeUDP(ctx context.Context, p *prober, j job) error {
 			}
 			continue
 		case outResource:
-			if !e.backoff(ctx, p, res, &backoff, &waited) {
+			if !e.backoff(ctx, p, res, &short) {
 				return nil
 			}
 			continue

@@ -5,6 +5,7 @@ package sock
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -82,12 +83,7 @@ func (wt *watch) disarm(w *waker) {
 	if w == &wt.w0 {
 		wt.w0busy = false
 	} else {
-		for i, x := range wt.more {
-			if x == w {
-				wt.more = append(wt.more[:i], wt.more[i+1:]...)
-				break
-			}
-		}
+		wt.more = without(wt.more, w)
 	}
 	wt.mu.Unlock()
 }
@@ -114,13 +110,16 @@ func (wt *watch) fire() {
 
 func (s *Socket) dropWatch(wt *watch) {
 	s.wmu.Lock()
-	for i, x := range s.watches {
-		if x == wt {
-			s.watches = append(s.watches[:i], s.watches[i+1:]...)
-			break
-		}
-	}
+	s.watches = without(s.watches, wt)
 	s.wmu.Unlock()
+}
+
+// without removes x's first occurrence from list, in place.
+func without[T comparable](list []T, x T) []T {
+	if i := slices.Index(list, x); i >= 0 {
+		return slices.Delete(list, i, i+1)
+	}
+	return list
 }
 
 // dropWatches unregisters the socket from every context (it is closed).

@@ -1,34 +1,15 @@
 package sock
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"socklab/internal/sock/socktest"
 )
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // Interactive copies both ways like nc, ends at end of input (Ctrl-D), and
 // returns when its context is cancelled while it waits (the SIGURG path
@@ -43,7 +24,7 @@ func TestInteractive(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer in.Close()
-		var out syncBuffer
+		var out socktest.Buffer
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan error, 1)
 		go func() { done <- s.Interactive(ctx, in, &out) }()

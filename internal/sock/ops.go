@@ -13,22 +13,12 @@ import (
 
 // Bind binds the socket to sa.
 func (s *Socket) Bind(sa unix.Sockaddr) error {
-	fd, err := s.acquire()
-	if err != nil {
-		return err
-	}
-	defer s.release()
-	return unix.Bind(fd, sa)
+	return s.withFD(func(fd int) error { return unix.Bind(fd, sa) })
 }
 
 // Listen makes a stream socket accept connections.
 func (s *Socket) Listen(backlog int) error {
-	fd, err := s.acquire()
-	if err != nil {
-		return err
-	}
-	defer s.release()
-	return unix.Listen(fd, backlog)
+	return s.withFD(func(fd int) error { return unix.Listen(fd, backlog) })
 }
 
 // Accept waits for a connection and returns its socket, with timeout (as
@@ -159,14 +149,11 @@ func waitConnected(fd int, timeout time.Duration) error {
 // Send sends what it can of p and returns how much that was.
 func (s *Socket) Send(ctx context.Context, p []byte, flags int) (int, error) {
 	var n int
-	op := func(fd, _ int) (err error) {
+	err := s.ioFlags(ctx, dirWrite, flags, func(fd, _ int) (err error) {
 		n, err = sysSend(fd, p, flags)
 		return err
-	}
-	if flags&unix.MSG_DONTWAIT != 0 {
-		return n, s.ioNow(ctx, op)
-	}
-	return n, s.io(ctx, dirWrite, op)
+	})
+	return n, err
 }
 
 // TrySend makes one attempt to send p (to sa, for an unconnected datagram
@@ -213,15 +200,9 @@ func (s *Socket) SendAll(ctx context.Context, p []byte, flags int) (int, error) 
 
 // SendTo sends a datagram to sa.
 func (s *Socket) SendTo(ctx context.Context, p []byte, flags int, sa unix.Sockaddr) (int, error) {
-	op := func(fd, _ int) error {
+	err := s.ioFlags(ctx, dirWrite, flags, func(fd, _ int) error {
 		return unix.Sendto(fd, p, flags|unix.MSG_NOSIGNAL, sa)
-	}
-	var err error
-	if flags&unix.MSG_DONTWAIT != 0 {
-		err = s.ioNow(ctx, op)
-	} else {
-		err = s.io(ctx, dirWrite, op)
-	}
+	})
 	if err != nil {
 		return 0, err
 	}
@@ -292,14 +273,11 @@ func (s *Socket) Recv(ctx context.Context, p []byte, flags int) (int, error) {
 		return n, nil
 	}
 	var n int
-	op := func(fd, _ int) (err error) {
+	err := s.ioFlags(ctx, dirRead, flags, func(fd, _ int) (err error) {
 		n, err = sysRecv(fd, p, flags)
 		return err
-	}
-	if flags&unix.MSG_DONTWAIT != 0 {
-		return n, s.ioNow(ctx, op)
-	}
-	return n, s.io(ctx, dirRead, op)
+	})
+	return n, err
 }
 
 // TryRecvFrom is RecvFrom when a datagram is already there: one attempt
@@ -337,86 +315,45 @@ func (s *Socket) RecvFrom(ctx context.Context, p []byte, flags int) (int, unix.S
 	}
 	var n int
 	var sa unix.Sockaddr
-	op := func(fd, _ int) (err error) {
+	err := s.ioFlags(ctx, dirRead, flags, func(fd, _ int) (err error) {
 		n, sa, err = Recvfrom(fd, p, flags)
 		return err
-	}
-	var err error
-	if flags&unix.MSG_DONTWAIT != 0 {
-		err = s.ioNow(ctx, op)
-	} else {
-		err = s.io(ctx, dirRead, op)
-	}
+	})
 	return n, sa, err
 }
 
 // Shutdown shuts down one or both halves of the connection.
 func (s *Socket) Shutdown(how int) error {
-	fd, err := s.acquire()
-	if err != nil {
-		return err
-	}
-	defer s.release()
-	return unix.Shutdown(fd, how)
+	return s.withFD(func(fd int) error { return unix.Shutdown(fd, how) })
 }
 
 // Sockname returns the socket's own address.
-func (s *Socket) Sockname() (unix.Sockaddr, error) {
-	fd, err := s.acquire()
-	if err != nil {
-		return nil, err
-	}
-	defer s.release()
-	return Getsockname(fd)
-}
+func (s *Socket) Sockname() (unix.Sockaddr, error) { return onFD(s, Getsockname) }
 
 // Peername returns the connected peer's address.
-func (s *Socket) Peername() (unix.Sockaddr, error) {
-	fd, err := s.acquire()
-	if err != nil {
-		return nil, err
-	}
-	defer s.release()
-	return Getpeername(fd)
-}
+func (s *Socket) Peername() (unix.Sockaddr, error) { return onFD(s, Getpeername) }
 
 // SetsockoptInt sets an integer option.
 func (s *Socket) SetsockoptInt(level, opt, v int) error {
-	fd, err := s.acquire()
-	if err != nil {
-		return err
-	}
-	defer s.release()
-	return unix.SetsockoptInt(fd, level, opt, v)
+	return s.withFD(func(fd int) error { return unix.SetsockoptInt(fd, level, opt, v) })
 }
 
 // SetsockoptBytes sets an option from raw bytes.
 func (s *Socket) SetsockoptBytes(level, opt int, v []byte) error {
-	fd, err := s.acquire()
-	if err != nil {
-		return err
-	}
-	defer s.release()
-	return unix.SetsockoptString(fd, level, opt, string(v))
+	return s.withFD(func(fd int) error { return unix.SetsockoptString(fd, level, opt, string(v)) })
 }
 
 // GetsockoptInt reads an integer option.
 func (s *Socket) GetsockoptInt(level, opt int) (int, error) {
-	fd, err := s.acquire()
-	if err != nil {
-		return 0, err
-	}
-	defer s.release()
-	return unix.GetsockoptInt(fd, level, opt)
+	return onFD(s, func(fd int) (int, error) { return unix.GetsockoptInt(fd, level, opt) })
 }
 
 // GetsockoptBytes reads up to buflen bytes of an option.
 func (s *Socket) GetsockoptBytes(level, opt, buflen int) ([]byte, error) {
-	fd, err := s.acquire()
-	if err != nil {
-		return nil, err
-	}
-	defer s.release()
+	return onFD(s, func(fd int) ([]byte, error) { return getsockoptBytes(fd, level, opt, buflen) })
+}
+
+func getsockoptBytes(fd, level, opt, buflen int) ([]byte, error) {
 	buf := make([]byte, buflen)
 	l := uint32(buflen)
 	var ptr unsafe.Pointer

@@ -180,6 +180,24 @@ func (s *Socket) acquire() (int, error) {
 	return fd, nil
 }
 
+// withFD runs f on the descriptor, held open for the call (EBADF once the
+// socket is closed).
+func (s *Socket) withFD(f func(fd int) error) error {
+	_, err := onFD(s, func(fd int) (struct{}, error) { return struct{}{}, f(fd) })
+	return err
+}
+
+// onFD is withFD for a call that returns a value.
+func onFD[T any](s *Socket, f func(fd int) (T, error)) (T, error) {
+	fd, err := s.acquire()
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	defer s.release()
+	return f(fd)
+}
+
 func (s *Socket) release() {
 	s.mu.Lock()
 	s.users--

@@ -180,6 +180,15 @@ func (s *Socket) ioNow(ctx context.Context, op ioOp) error {
 	return err
 }
 
+// ioFlags is io, or ioNow when flags hold MSG_DONTWAIT: the caller asked
+// for one attempt, whatever the socket's timeout.
+func (s *Socket) ioFlags(ctx context.Context, dir, flags int, op ioOp) error {
+	if flags&unix.MSG_DONTWAIT != 0 {
+		return s.ioNow(ctx, op)
+	}
+	return s.io(ctx, dir, op)
+}
+
 // blockingIO runs op on the blocking fd, on a thread of the budget. moved
 // reports that the socket went to poll mode under it (op then met EAGAIN):
 // the caller goes on in pollIO.

@@ -118,6 +118,37 @@ func Unquote(s string) string {
 // UnquotePlus is unquote_plus(s): '+' is a space, then Unquote.
 func UnquotePlus(s string) string { return Unquote(strings.ReplaceAll(s, "+", " ")) }
 
+// A utf8Lead is a row of the Unicode Standard's table of well-formed UTF-8
+// (Table 3-7): a range of lead bytes, how many continuation bytes follow,
+// and the range the first of them must be in (the others are 80..BF).
+type utf8Lead struct {
+	first, last byte
+	need        int
+	lo, hi      byte
+}
+
+var utf8Leads = [...]utf8Lead{
+	{0xC2, 0xDF, 1, 0x80, 0xBF},
+	{0xE0, 0xE0, 2, 0xA0, 0xBF},
+	{0xE1, 0xEC, 2, 0x80, 0xBF},
+	{0xED, 0xED, 2, 0x80, 0x9F},
+	{0xEE, 0xEF, 2, 0x80, 0xBF},
+	{0xF0, 0xF0, 3, 0x90, 0xBF},
+	{0xF1, 0xF3, 3, 0x80, 0xBF},
+	{0xF4, 0xF4, 3, 0x80, 0x8F},
+}
+
+// leadOf is c's row of utf8Leads; ok is false when no well-formed sequence
+// starts with c.
+func leadOf(c byte) (utf8Lead, bool) {
+	for _, l := range utf8Leads {
+		if c >= l.first && c <= l.last {
+			return l, true
+		}
+	}
+	return utf8Lead{}, false
+}
+
 // decodeReplace decodes UTF-8 as Python's errors='replace' does: each
 // maximal subpart of an ill-formed sequence becomes one U+FFFD.
 func decodeReplace(s string) string {
@@ -132,39 +163,21 @@ func decodeReplace(s string) string {
 			i++
 			continue
 		}
-		need, lo, hi := 0, byte(0x80), byte(0xBF)
-		switch {
-		case c >= 0xC2 && c <= 0xDF:
-			need = 1
-		case c == 0xE0:
-			need, lo = 2, 0xA0
-		case c == 0xED:
-			need, hi = 2, 0x9F
-		case c >= 0xE1 && c <= 0xEF:
-			need = 2
-		case c == 0xF0:
-			need, lo = 3, 0x90
-		case c == 0xF4:
-			need, hi = 3, 0x8F
-		case c >= 0xF1 && c <= 0xF3:
-			need = 3
-		default:
+		lead, ok := leadOf(c)
+		if !ok {
 			b.WriteRune(utf8.RuneError)
 			i++
 			continue
 		}
 		j := i + 1
-		ok := true
-		for k := 0; k < need; k++ {
-			l, h := byte(0x80), byte(0xBF)
-			if k == 0 {
-				l, h = lo, hi
-			}
-			if j >= len(s) || s[j] < l || s[j] > h {
+		lo, hi := lead.lo, lead.hi
+		for k := 0; k < lead.need; k++ {
+			if j >= len(s) || s[j] < lo || s[j] > hi {
 				ok = false
 				break
 			}
 			j++
+			lo, hi = 0x80, 0xBF
 		}
 		if ok {
 			b.WriteString(s[i:j])

@@ -2,17 +2,20 @@
 // their Lua faces' tests share: loopback servers (an echo server, and the
 // accept and datagram loops behind any fake peer), a port that stays
 // refused while the test runs, counts of the process's descriptors and
-// threads, and polling for a condition with a generous deadline (tests
-// wait for events, never for fixed times). It imports neither the engines
-// nor Lua, so that all may use it.
+// threads, a buffer that goroutines may write to at once, and polling for
+// a condition with a generous deadline (tests wait for events, never for
+// fixed times). It imports neither the engines nor Lua, so that all may
+// use it.
 package socktest
 
 import (
+	"bytes"
 	"io"
 	"net"
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -137,4 +140,31 @@ func ThreadCount() int {
 		}
 	}
 	return -1
+}
+
+// Buffer is a bytes.Buffer that goroutines may write to at once: what a
+// copying loop or a runtime's tasks print, read by the test meanwhile.
+type Buffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *Buffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+// String returns everything written so far.
+func (s *Buffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// Reset empties the buffer.
+func (s *Buffer) Reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.b.Reset()
 }

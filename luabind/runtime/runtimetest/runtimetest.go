@@ -3,32 +3,15 @@
 package runtimetest
 
 import (
-	"bytes"
 	"context"
-	"sync"
 	"testing"
 
+	"socklab/internal/sock/socktest"
 	"socklab/luabind/runtime"
 )
 
 // Buffer is a bytes.Buffer that the runtime's tasks may write to at once.
-type Buffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *Buffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-// String returns everything written so far.
-func (s *Buffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+type Buffer = socktest.Buffer
 
 // Env is a runtime whose output (print, io.write) goes to Out and whose
 // task errors go to Err. It is closed when the test ends.
@@ -65,11 +48,4 @@ func Run(t testing.TB, src string) (string, error) {
 	e := New(t)
 	err := e.Exec(t, context.Background(), "test", src)
 	return e.Out.String(), err
-}
-
-// Reset empties the buffer.
-func (s *Buffer) Reset() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.b.Reset()
 }
