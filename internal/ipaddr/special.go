@@ -33,66 +33,87 @@ func mustNet(s string) Network {
 	return n
 }
 
-func specials(entries [][3]string) []special {
-	out := make([]special, len(entries))
-	for i, e := range entries {
-		n := mustNet(e[0])
-		out[i] = special{n, e[1], e[2], n.addr.u128(), n.BroadcastAddress().u128()}
+// A role is the part a range plays in Python's predicates.
+type role int
+
+const (
+	privateRange     role = iota // is_private, unless an exception holds the address too
+	privateException             // carved out of a private range
+	sharedRange                  // neither private nor global
+	multicastRange
+)
+
+// registry lists the special-purpose ranges: each one's role, network,
+// what it is (for explain()) and the RFC that defines it; IPv4 then IPv6,
+// each role's ranges in Python's order.
+var registry = []struct {
+	role           role
+	net, what, rfc string
+}{
+	{privateRange, "0.0.0.0/8", "\"this network\"", "RFC 791"},
+	{privateRange, "10.0.0.0/8", "private-use", "RFC 1918"},
+	{privateRange, "127.0.0.0/8", "loopback", "RFC 1122"},
+	{privateRange, "169.254.0.0/16", "link-local", "RFC 3927"},
+	{privateRange, "172.16.0.0/12", "private-use", "RFC 1918"},
+	{privateRange, "192.0.0.0/24", "IETF protocol assignments", "RFC 6890"},
+	{privateRange, "192.0.0.170/31", "NAT64/DNS64 discovery", "RFC 7050"},
+	{privateRange, "192.0.2.0/24", "documentation (TEST-NET-1)", "RFC 5737"},
+	{privateRange, "192.168.0.0/16", "private-use", "RFC 1918"},
+	{privateRange, "198.18.0.0/15", "benchmarking", "RFC 2544"},
+	{privateRange, "198.51.100.0/24", "documentation (TEST-NET-2)", "RFC 5737"},
+	{privateRange, "203.0.113.0/24", "documentation (TEST-NET-3)", "RFC 5737"},
+	{privateRange, "240.0.0.0/4", "reserved for future use", "RFC 1112"},
+	{privateRange, "255.255.255.255/32", "limited broadcast", "RFC 919"},
+	{privateException, "192.0.0.9/32", "Port Control Protocol anycast", "RFC 7723"},
+	{privateException, "192.0.0.10/32", "Traversal Using Relays around NAT anycast", "RFC 8155"},
+	{sharedRange, "100.64.0.0/10", "shared address space (carrier-grade NAT)", "RFC 6598"},
+	{multicastRange, "224.0.0.0/4", "multicast", "RFC 5771"},
+	{privateRange, "::1/128", "loopback", "RFC 4291"},
+	{privateRange, "::/128", "unspecified", "RFC 4291"},
+	{privateRange, "::ffff:0:0/96", "IPv4-mapped", "RFC 4291"},
+	{privateRange, "64:ff9b:1::/48", "local-use IPv4/IPv6 translation", "RFC 8215"},
+	{privateRange, "100::/64", "discard-only", "RFC 6666"},
+	{privateRange, "2001::/23", "IETF protocol assignments", "RFC 2928"},
+	{privateRange, "2001:db8::/32", "documentation", "RFC 3849"},
+	{privateRange, "2002::/16", "6to4", "RFC 3056"},
+	{privateRange, "fc00::/7", "unique-local", "RFC 4193"},
+	{privateRange, "fe80::/10", "link-local", "RFC 4291"},
+	{privateException, "2001:1::1/128", "Port Control Protocol anycast", "RFC 7723"},
+	{privateException, "2001:1::2/128", "Traversal Using Relays around NAT anycast", "RFC 8155"},
+	{privateException, "2001:3::/32", "AMT", "RFC 7450"},
+	{privateException, "2001:4:112::/48", "AS112-v6", "RFC 7535"},
+	{privateException, "2001:20::/28", "ORCHIDv2", "RFC 7343"},
+	{privateException, "2001:30::/28", "drone remote ID (DRIP)", "RFC 9374"},
+	{multicastRange, "ff00::/8", "multicast", "RFC 4291"},
+}
+
+// specials are the ranges of one version that play role, in the
+// registry's order.
+func specials(r role, version int) []special {
+	var out []special
+	for _, e := range registry {
+		if n := mustNet(e.net); e.role == r && n.Version() == version {
+			out = append(out, special{n, e.what, e.rfc, n.addr.u128(), n.BroadcastAddress().u128()})
+		}
 	}
 	return out
 }
 
 var (
-	private4 = specials([][3]string{
-		{"0.0.0.0/8", "\"this network\"", "RFC 791"},
-		{"10.0.0.0/8", "private-use", "RFC 1918"},
-		{"127.0.0.0/8", "loopback", "RFC 1122"},
-		{"169.254.0.0/16", "link-local", "RFC 3927"},
-		{"172.16.0.0/12", "private-use", "RFC 1918"},
-		{"192.0.0.0/24", "IETF protocol assignments", "RFC 6890"},
-		{"192.0.0.170/31", "NAT64/DNS64 discovery", "RFC 7050"},
-		{"192.0.2.0/24", "documentation (TEST-NET-1)", "RFC 5737"},
-		{"192.168.0.0/16", "private-use", "RFC 1918"},
-		{"198.18.0.0/15", "benchmarking", "RFC 2544"},
-		{"198.51.100.0/24", "documentation (TEST-NET-2)", "RFC 5737"},
-		{"203.0.113.0/24", "documentation (TEST-NET-3)", "RFC 5737"},
-		{"240.0.0.0/4", "reserved for future use", "RFC 1112"},
-		{"255.255.255.255/32", "limited broadcast", "RFC 919"},
-	})
-	privateExceptions4 = specials([][3]string{
-		{"192.0.0.9/32", "Port Control Protocol anycast", "RFC 7723"},
-		{"192.0.0.10/32", "Traversal Using Relays around NAT anycast", "RFC 8155"},
-	})
-	shared4    = specials([][3]string{{"100.64.0.0/10", "shared address space (carrier-grade NAT)", "RFC 6598"}})
-	multicast4 = specials([][3]string{{"224.0.0.0/4", "multicast", "RFC 5771"}})
-	loopback4  = mustNet("127.0.0.0/8")
-	linkLocal4 = mustNet("169.254.0.0/16")
-	reserved4  = mustNet("240.0.0.0/4")
+	private4           = specials(privateRange, 4)
+	privateExceptions4 = specials(privateException, 4)
+	shared4            = specials(sharedRange, 4)
+	multicast4         = specials(multicastRange, 4)
+	loopback4          = mustNet("127.0.0.0/8")
+	linkLocal4         = mustNet("169.254.0.0/16")
+	reserved4          = mustNet("240.0.0.0/4")
 
-	private6 = specials([][3]string{
-		{"::1/128", "loopback", "RFC 4291"},
-		{"::/128", "unspecified", "RFC 4291"},
-		{"::ffff:0:0/96", "IPv4-mapped", "RFC 4291"},
-		{"64:ff9b:1::/48", "local-use IPv4/IPv6 translation", "RFC 8215"},
-		{"100::/64", "discard-only", "RFC 6666"},
-		{"2001::/23", "IETF protocol assignments", "RFC 2928"},
-		{"2001:db8::/32", "documentation", "RFC 3849"},
-		{"2002::/16", "6to4", "RFC 3056"},
-		{"fc00::/7", "unique-local", "RFC 4193"},
-		{"fe80::/10", "link-local", "RFC 4291"},
-	})
-	privateExceptions6 = specials([][3]string{
-		{"2001:1::1/128", "Port Control Protocol anycast", "RFC 7723"},
-		{"2001:1::2/128", "Traversal Using Relays around NAT anycast", "RFC 8155"},
-		{"2001:3::/32", "AMT", "RFC 7450"},
-		{"2001:4:112::/48", "AS112-v6", "RFC 7535"},
-		{"2001:20::/28", "ORCHIDv2", "RFC 7343"},
-		{"2001:30::/28", "drone remote ID (DRIP)", "RFC 9374"},
-	})
-	multicast6 = specials([][3]string{{"ff00::/8", "multicast", "RFC 4291"}})
-	linkLocal6 = mustNet("fe80::/10")
-	siteLocal6 = mustNet("fec0::/10")
-	reserved6  = []Network{
+	private6           = specials(privateRange, 6)
+	privateExceptions6 = specials(privateException, 6)
+	multicast6         = specials(multicastRange, 6)
+	linkLocal6         = mustNet("fe80::/10")
+	siteLocal6         = mustNet("fec0::/10")
+	reserved6          = []Network{
 		mustNet("::/8"), mustNet("100::/8"), mustNet("200::/7"), mustNet("400::/6"),
 		mustNet("800::/5"), mustNet("1000::/4"), mustNet("4000::/3"), mustNet("6000::/3"),
 		mustNet("8000::/3"), mustNet("a000::/3"), mustNet("c000::/3"), mustNet("e000::/4"),

@@ -149,25 +149,12 @@ func linkBroadcast(linkType string, n int) string {
 	return hw.String()
 }
 
-// linkFlagNames is iproute2's order for the interface flags it prints.
-var linkFlagNames = []flagName{
-	{unix.IFF_LOOPBACK, "LOOPBACK"}, {unix.IFF_BROADCAST, "BROADCAST"},
-	{unix.IFF_POINTOPOINT, "POINTOPOINT"}, {unix.IFF_MULTICAST, "MULTICAST"},
-	{unix.IFF_NOARP, "NOARP"}, {unix.IFF_ALLMULTI, "ALLMULTI"},
-	{unix.IFF_PROMISC, "PROMISC"}, {unix.IFF_MASTER, "MASTER"},
-	{unix.IFF_SLAVE, "SLAVE"}, {unix.IFF_DEBUG, "DEBUG"},
-	{unix.IFF_DYNAMIC, "DYNAMIC"}, {unix.IFF_AUTOMEDIA, "AUTOMEDIA"},
-	{unix.IFF_PORTSEL, "PORTSEL"}, {unix.IFF_NOTRAILERS, "NOTRAILERS"},
-	{unix.IFF_UP, "UP"}, {unix.IFF_LOWER_UP, "LOWER_UP"},
-	{unix.IFF_DORMANT, "DORMANT"}, {unix.IFF_ECHO, "ECHO"},
-}
-
 func linkFlags(raw uint32) []string {
 	flags := []string{}
 	if raw&unix.IFF_UP != 0 && raw&unix.IFF_RUNNING == 0 {
 		flags = append(flags, "NO-CARRIER")
 	}
-	return appendFlagNames(flags, raw, linkFlagNames)
+	return appendFlagNames(flags, ifaceFlag, raw)
 }
 
 func convertAddr(a netlink.Addr) Addr {
@@ -201,24 +188,6 @@ func ipNetPrefix(n *net.IPNet) netip.Prefix {
 	return netip.PrefixFrom(ip.Unmap(), ones)
 }
 
-// scopeNames is iproute2's rt_scopes table.
-var scopeNames = map[int]string{
-	unix.RT_SCOPE_UNIVERSE: "global", unix.RT_SCOPE_SITE: "site", unix.RT_SCOPE_LINK: "link",
-	unix.RT_SCOPE_HOST: "host", unix.RT_SCOPE_NOWHERE: "nowhere",
-}
-
-// ScopeName is iproute2's name for an address or route scope.
-func ScopeName(scope int) string { return nameOr(scopeNames, scope) }
-
-// addrFlagNames is iproute2's order for the address flags it prints.
-var addrFlagNames = []flagName{
-	{unix.IFA_F_NODAD, "nodad"}, {unix.IFA_F_OPTIMISTIC, "optimistic"},
-	{unix.IFA_F_DADFAILED, "dadfailed"}, {unix.IFA_F_HOMEADDRESS, "home"},
-	{unix.IFA_F_DEPRECATED, "deprecated"}, {unix.IFA_F_TENTATIVE, "tentative"},
-	{unix.IFA_F_MANAGETEMPADDR, "mngtmpaddr"}, {unix.IFA_F_NOPREFIXROUTE, "noprefixroute"},
-	{unix.IFA_F_MCAUTOJOIN, "autojoin"}, {unix.IFA_F_STABLE_PRIVACY, "stable-privacy"},
-}
-
 func addrFlags(raw int, v6 bool) []string {
 	flags := []string{}
 	if raw&unix.IFA_F_SECONDARY != 0 {
@@ -231,7 +200,7 @@ func addrFlags(raw int, v6 bool) []string {
 	if raw&unix.IFA_F_PERMANENT == 0 {
 		flags = append(flags, "dynamic")
 	}
-	return appendFlagNames(flags, uint32(raw), addrFlagNames)
+	return appendFlagNames(flags, addrFlag, uint32(raw))
 }
 
 // HasFlag reports whether flags holds name.

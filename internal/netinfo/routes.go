@@ -139,26 +139,7 @@ func routeType(t int) string {
 	return fmt.Sprint(t)
 }
 
-// protocolNames is iproute2's rt_protos table.
-var protocolNames = map[int]string{
-	0: "unspec", 1: "redirect", 2: "kernel", 3: "boot", 4: "static", 8: "gated", 9: "ra",
-	10: "mrt", 11: "zebra", 12: "bird", 13: "dnrouted", 14: "xorp", 15: "ntk", 16: "dhcp",
-	17: "keepalived", 18: "mrouted", 42: "babel", 99: "openr", 186: "bgp", 187: "isis",
-	188: "ospf", 189: "rip", 192: "eigrp",
-}
-
-// tableNames is iproute2's rt_tables.
-var tableNames = map[int]string{
-	unix.RT_TABLE_MAIN: "main", unix.RT_TABLE_LOCAL: "local", unix.RT_TABLE_DEFAULT: "default",
-}
-
-// routeFlagNames is iproute2's order for the next-hop flags it prints.
-var routeFlagNames = []flagName{
-	{unix.RTNH_F_DEAD, "dead"}, {unix.RTNH_F_PERVASIVE, "pervasive"}, {unix.RTNH_F_ONLINK, "onlink"},
-	{unix.RTNH_F_OFFLOAD, "offload"}, {unix.RTNH_F_LINKDOWN, "linkdown"}, {unix.RTNH_F_UNRESOLVED, "unresolved"},
-}
-
-func routeFlags(f int) []string { return appendFlagNames([]string{}, uint32(f), routeFlagNames) }
+func routeFlags(f int) []string { return appendFlagNames([]string{}, nexthopFlag, uint32(f)) }
 
 // DstString is the destination as ip prints it: "default", a prefix, or a
 // bare address for a host route.
