@@ -11,16 +11,6 @@ import (
 	"socklab/luabind/runtime"
 )
 
-const serveDoc = "Starts a DNS server for labs on UDP and TCP and returns it at once (srv.addr, srv.port, srv.queries; srv:close(), srv:wait()). " +
-	"zone: zone-file text (\"www.lab.test CNAME web.lab.test\\nweb.lab.test A 127.0.0.2\", one record a line) or a list of lines and records " +
-	"({\"web.lab.test\", \"A\", \"127.0.0.2\"} or {name = \"lab.test\", type = \"MX\", preference = 10, exchange = \"mail.lab.test\"}). " +
-	"handler: function(q) called for each query with q = {name, type, class, id, client, transport, rd, edns}; it returns nil (the zone answers), " +
-	"records (a list of zone lines and record tables, or one {name, type, data}), an rcode name (\"NXDOMAIN\", \"REFUSED\"…), " +
-	"or {rcode =, answer =, authority =, additional =}; an error in it answers SERVFAIL (reported on stderr) and the server goes on. " +
-	"Names under the zone's domain that it lacks get NXDOMAIN; other names get outside (default \"REFUSED\", or \"NXDOMAIN\"). " +
-	"Answers too large for the asker's UDP size are truncated (TC) so it retries over TCP. listen defaults to 127.0.0.1 on a free port. " +
-	"The server stops when srv:close() is called or when the task that started it ends (Ctrl-C ends a script's)."
-
 // server is what dns.serve returns: the engine's server, tracked by the
 // task that started it.
 type server struct {
@@ -79,6 +69,26 @@ var serverType = &runtime.Type{
 		return fmt.Sprintf("<dns.server %s %s, %s, %d queries>", s.Addr(), state, what, s.Queries())
 	},
 }
+
+// dns.serve and the server it returns join the module declared in lua.go.
+func init() {
+	runtime.Register(&runtime.Module{
+		Name:  "dns",
+		Funcs: []runtime.Function{serveFunc},
+		Types: []*runtime.Type{serverType},
+	})
+}
+
+var serveFunc = runtime.Function{Name: "serve", Args: "{listen = \"127.0.0.1:5353\", zone = …, handler = function(q) … end, outside = \"REFUSED\"}", Fn: luaServe,
+	Doc: "Starts a DNS server for labs on UDP and TCP and returns it at once (srv.addr, srv.port, srv.queries; srv:close(), srv:wait()). " +
+		"zone: zone-file text (\"www.lab.test CNAME web.lab.test\\nweb.lab.test A 127.0.0.2\", one record a line) or a list of lines and records " +
+		"({\"web.lab.test\", \"A\", \"127.0.0.2\"} or {name = \"lab.test\", type = \"MX\", preference = 10, exchange = \"mail.lab.test\"}). " +
+		"handler: function(q) called for each query with q = {name, type, class, id, client, transport, rd, edns}; it returns nil (the zone answers), " +
+		"records (a list of zone lines and record tables, or one {name, type, data}), an rcode name (\"NXDOMAIN\", \"REFUSED\"…), " +
+		"or {rcode =, answer =, authority =, additional =}; an error in it answers SERVFAIL (reported on stderr) and the server goes on. " +
+		"Names under the zone's domain that it lacks get NXDOMAIN; other names get outside (default \"REFUSED\", or \"NXDOMAIN\"). " +
+		"Answers too large for the asker's UDP size are truncated (TC) so it retries over TCP. listen defaults to 127.0.0.1 on a free port. " +
+		"The server stops when srv:close() is called or when the task that started it ends (Ctrl-C ends a script's)."}
 
 var serveOptions = []string{"listen", "zone", "handler", "outside"}
 

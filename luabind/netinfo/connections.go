@@ -16,6 +16,12 @@ import (
 
 // ---- connections ----
 
+var connectionsFunc = runtime.Function{Name: "connections", Args: "([filter])", Fn: luaConnections,
+	Doc: "Lists open sockets like `ss -tuxanp`, printed like `netstat -nap`. Each entry is a read-only value (dir(c) lists its fields) with {proto (tcp, tcp6, udp, udp6, unix), netid (ss's: tcp, udp, u_str, u_dgr, u_seq), " +
+		"family, state (ss's names: LISTEN, ESTAB, UNCONN, TIME-WAIT, …), recv_q, send_q, local_ip, local_port, remote_ip, remote_port, local, remote, path (UNIX), peer_inode, " +
+		"uid, inode, pid, fd, program} (pid 0 and program \"-\" when the owner cannot be read: other users' processes need root). " +
+		"filter: a protocol string (\"tcp\", \"udp\", \"unix\") or a table {proto = \"tcp\" or {\"tcp\", \"udp\"}, family = \"inet\"|\"inet6\", state = \"LISTEN\", port = N, pid = N, pids = false}."}
+
 func luaConnections(L *lua.LState) int {
 	f := checkFilter(L, 1)
 	var list []engine.Conn

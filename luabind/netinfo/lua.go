@@ -28,42 +28,14 @@ const (
 
 func init() {
 	runtime.Register(&runtime.Module{
-		Name: "net",
-		Doc:  "interfaces, routes and open connections (interfaces, interface, routes, route_to, connections)",
-		Funcs: []runtime.Function{
-			{Name: "interfaces", Args: "()", Fn: luaInterfaces,
-				Doc: "Returns the list of network interfaces, as `ip a` shows them (print it to see the same text). Each entry is " +
-					"{index, name, flags = {\"UP\", \"LOWER_UP\", …}, up, mtu, state, link_type, mac, broadcast, qlen, link, master, addrs}; " +
-					"each address is {family = \"inet\"|\"inet6\", address, prefixlen, prefix = \"10.0.0.1/24\", ip (an ipaddress interface: a.ip.is_private, a.ip.network), broadcast, peer, scope, label, flags, dynamic, valid_lft, preferred_lft} " +
-					"(lifetimes in seconds, math.huge for forever)."},
-			{Name: "interface", Args: "(name)", Fn: luaInterface,
-				Doc: "Returns one interface by name (see net.interfaces), or nil and a message when there is no such interface."},
-			{Name: "routes", Args: "()", Fn: luaRoutes,
-				Doc: "Returns the main routing table, IPv4 then IPv6, as `ip route` and `ip -6 route` show it. Each entry is " +
-					"{family, type, dst (\"default\" or a prefix), gateway, dev, src, metric, protocol, scope, table, flags}."},
-			{Name: "route_to", Args: "(addr)", Fn: luaRouteTo,
-				Doc: "Asks the kernel which route a packet to addr (an IP address or a host name) takes, like `ip route get`: " +
-					"{dst, gateway, dev, src, type, table}. Returns nil and a message when there is no route or the name does not resolve."},
-			{Name: "connections", Args: "([filter])", Fn: luaConnections,
-				Doc: "Lists open sockets like `ss -tuxanp`, printed like `netstat -nap`. Each entry is a read-only value (dir(c) lists its fields) with {proto (tcp, tcp6, udp, udp6, unix), netid (ss's: tcp, udp, u_str, u_dgr, u_seq), " +
-					"family, state (ss's names: LISTEN, ESTAB, UNCONN, TIME-WAIT, …), recv_q, send_q, local_ip, local_port, remote_ip, remote_port, local, remote, path (UNIX), peer_inode, " +
-					"uid, inode, pid, fd, program} (pid 0 and program \"-\" when the owner cannot be read: other users' processes need root). " +
-					"filter: a protocol string (\"tcp\", \"udp\", \"unix\") or a table {proto = \"tcp\" or {\"tcp\", \"udp\"}, family = \"inet\"|\"inet6\", state = \"LISTEN\", port = N, pid = N, pids = false}."},
-		},
+		Name:  "net",
+		Doc:   "interfaces, routes and open connections (interfaces, interface, routes, route_to, connections)",
+		Funcs: []runtime.Function{interfacesFunc, interfaceFunc, routesFunc, routeToFunc, connectionsFunc},
 		Types: []*runtime.Type{connectionType},
-		Values: func(L *lua.LState, _ *lua.LTable) {
-			for _, t := range []struct {
-				name string
-				fn   lua.LGFunction
-			}{
-				{ifaceListType, tostringList}, {ifaceType, tostringIface}, {addrType, tostringAddr},
-				{routeListType, tostringList}, {routeType, tostringRoute},
-				{connListType, tostringConns},
-			} {
-				mt := L.NewTypeMetatable(t.name)
-				L.SetField(mt, "__tostring", L.NewFunction(t.fn))
-				L.SetField(mt, "__name", lua.LString(t.name))
-			}
+		Results: map[string]lua.LGFunction{
+			ifaceListType: tostringList, ifaceType: tostringIface, addrType: tostringAddr,
+			routeListType: tostringList, routeType: tostringRoute,
+			connListType: tostringConns,
 		},
 	})
 }
@@ -119,22 +91,37 @@ func tostringConns(L *lua.LState) int {
 
 // ---- interfaces ----
 
-func luaInterfaces(L *lua.LState) int {
-	var list []engine.Interface
-	err := runtime.Block(L, func(context.Context) (err error) {
-		list, err = engine.Interfaces()
-		return err
-	})
-	if err != nil {
-		return pyerr.Fail(L, err)
+var interfacesFunc = runtime.Function{Name: "interfaces", Args: "()", Fn: lister(ifaceListType, engine.Interfaces, ifaceTable),
+	Doc: "Returns the list of network interfaces, as `ip a` shows them (print it to see the same text). Each entry is " +
+		"{index, name, flags = {\"UP\", \"LOWER_UP\", …}, up, mtu, state, link_type, mac, broadcast, qlen, link, master, addrs}; " +
+		"each address is {family = \"inet\"|\"inet6\", address, prefixlen, prefix = \"10.0.0.1/24\", ip (an ipaddress interface: a.ip.is_private, a.ip.network), broadcast, peer, scope, label, flags, dynamic, valid_lft, preferred_lft} " +
+		"(lifetimes in seconds, math.huge for forever)."}
+
+// lister makes net.interfaces and net.routes: each returns what fetch
+// lists, read with the Lua lock released, as a result of listType (which
+// prints as the engine formats the list) holding one table per entry; a
+// failure returns nil and a message.
+func lister[T any](listType string, fetch func() ([]T, error), entry func(*lua.LState, T) *lua.LTable) lua.LGFunction {
+	return func(L *lua.LState) int {
+		var list []T
+		err := runtime.Block(L, func(context.Context) (err error) {
+			list, err = fetch()
+			return err
+		})
+		if err != nil {
+			return pyerr.Fail(L, err)
+		}
+		t := newResult(L, listType, list)
+		for _, v := range list {
+			t.Append(entry(L, v))
+		}
+		L.Push(t)
+		return 1
 	}
-	t := newResult(L, ifaceListType, list)
-	for _, ifc := range list {
-		t.Append(ifaceTable(L, ifc))
-	}
-	L.Push(t)
-	return 1
 }
+
+var interfaceFunc = runtime.Function{Name: "interface", Args: "(name)", Fn: luaInterface,
+	Doc: "Returns one interface by name (see net.interfaces), or nil and a message when there is no such interface."}
 
 func luaInterface(L *lua.LState) int {
 	name := L.CheckString(1)
@@ -222,22 +209,9 @@ func addressValue(L *lua.LState, p netip.Prefix) lua.LValue {
 
 // ---- routes ----
 
-func luaRoutes(L *lua.LState) int {
-	var list []engine.Route
-	err := runtime.Block(L, func(context.Context) (err error) {
-		list, err = engine.Routes()
-		return err
-	})
-	if err != nil {
-		return pyerr.Fail(L, err)
-	}
-	t := newResult(L, routeListType, list)
-	for _, r := range list {
-		t.Append(routeTable(L, r))
-	}
-	L.Push(t)
-	return 1
-}
+var routesFunc = runtime.Function{Name: "routes", Args: "()", Fn: lister(routeListType, engine.Routes, routeTable),
+	Doc: "Returns the main routing table, IPv4 then IPv6, as `ip route` and `ip -6 route` show it. Each entry is " +
+		"{family, type, dst (\"default\" or a prefix), gateway, dev, src, metric, protocol, scope, table, flags}."}
 
 // resolve turns a literal address or a host name into one address.
 func resolve(ctx context.Context, host string) (netip.Addr, error) {
@@ -255,6 +229,10 @@ func resolve(ctx context.Context, host string) (netip.Addr, error) {
 	}
 	return addrs[0], nil
 }
+
+var routeToFunc = runtime.Function{Name: "route_to", Args: "(addr)", Fn: luaRouteTo,
+	Doc: "Asks the kernel which route a packet to addr (an IP address or a host name) takes, like `ip route get`: " +
+		"{dst, gateway, dev, src, type, table}. Returns nil and a message when there is no route or the name does not resolve."}
 
 func luaRouteTo(L *lua.LState) int {
 	host := L.CheckString(1)

@@ -37,34 +37,11 @@ const defaultCount = 4
 
 func init() {
 	runtime.Register(&runtime.Module{
-		Name: "net",
-		Doc:  "ping and traceroute (ping, traceroute)",
-		Funcs: []runtime.Function{
-			{Name: "ping", Args: "(host[, opts])", Fn: luaPing,
-				Doc: "Pings host (a name or an address) as iputils' ping does and returns the result, which prints like ping's output. " +
-					"Fields: host, addr, method (\"raw\", \"dgram\" or \"tcp\": a raw ICMP socket when permitted, an ICMP datagram socket when net.ipv4.ping_group_range allows, else a TCP connect to opts.port, where a refusal proves the host is up), " +
-					"skipped (why other methods were not used), transmitted, received, duplicates, corrupted (bad checksums), errors, loss (percent), time (ms), min, avg, max, mdev (ms; nil without replies), alive, interrupted, " +
-					"replies (each {seq, from, bytes, ttl, time (ms), dup, corrupt, error, line}). " +
-					"Options: count (default 4 unless deadline is given), interval (seconds, default 1; 0 floods), deadline (seconds for the whole run), timeout (seconds to wait for a reply when none came, default 10), " +
-					"size (payload bytes 0-65507, default 56), ttl, family (4 or 6), method, port (TCP probes, default 80), live (print each line as it comes). " +
-					"With a list of hosts, pings them all at once like fping (count 1 unless given) and returns {alive = {…}, unreachable = {…}, results = {host = result}}. " +
-					"Misuse raises an error; a name that does not resolve returns nil and a message."},
-			{Name: "traceroute", Args: "(host[, opts])", Fn: luaTraceroute,
-				Doc: "Traces the route to host like traceroute: probes with increasing TTL, three per hop, and returns the hops, which print like traceroute's output. " +
-					"Each hop is {ttl, probes = {{addr, time (ms)} or {timeout = true}, …}, addr (the first that answered)}; the result has host, addr, method, reached. " +
-					"Options: method (\"udp\" default, \"icmp\" or \"tcp\"), max_ttl (default 30), first_ttl (1), queries (3 per hop), wait (seconds per probe, default 5), port (UDP: 33434 and up; TCP: 80), family (4 or 6)."},
-		},
-		Types: []*runtime.Type{replyType},
-		Values: func(L *lua.LState, _ *lua.LTable) {
-			for _, t := range []struct {
-				name string
-				fn   lua.LGFunction
-			}{{resultType, tostringHeld}, {multiType, tostringHeld}, {traceType, tostringHeld}} {
-				mt := L.NewTypeMetatable(t.name)
-				L.SetField(mt, "__tostring", L.NewFunction(t.fn))
-				L.SetField(mt, "__name", lua.LString(t.name))
-			}
-		},
+		Name:    "net",
+		Doc:     "ping and traceroute (ping, traceroute)",
+		Funcs:   []runtime.Function{pingFunc, tracerouteFunc},
+		Types:   []*runtime.Type{replyType},
+		Results: map[string]lua.LGFunction{resultType: tostringHeld, multiType: tostringHeld, traceType: tostringHeld},
 	})
 }
 
@@ -195,20 +172,37 @@ func checkPingOpts(L *lua.LState, n int, multi bool) pingOpts {
 	return o
 }
 
-// ---- net.ping ----
-
-func luaPing(L *lua.LState) int {
-	if hosts, ok := L.Get(1).(*lua.LTable); ok {
-		return pingMany(L, hosts)
-	}
+// checkHost returns argument 1, the host to probe: a non-empty string.
+// expected says what the function accepts, for the error.
+func checkHost(L *lua.LState, expected string) string {
 	hv, ok := L.Get(1).(lua.LString)
 	if !ok {
-		L.ArgError(1, "host expected: a name or address string, or a list of them; got "+L.Get(1).Type().String())
+		L.ArgError(1, "host expected: "+expected+"; got "+L.Get(1).Type().String())
 	}
 	host := string(hv)
 	if strings.TrimSpace(host) == "" {
 		L.ArgError(1, "host must not be empty")
 	}
+	return host
+}
+
+// ---- net.ping ----
+
+var pingFunc = runtime.Function{Name: "ping", Args: "(host[, opts])", Fn: luaPing,
+	Doc: "Pings host (a name or an address) as iputils' ping does and returns the result, which prints like ping's output. " +
+		"Fields: host, addr, method (\"raw\", \"dgram\" or \"tcp\": a raw ICMP socket when permitted, an ICMP datagram socket when net.ipv4.ping_group_range allows, else a TCP connect to opts.port, where a refusal proves the host is up), " +
+		"skipped (why other methods were not used), transmitted, received, duplicates, corrupted (bad checksums), errors, loss (percent), time (ms), min, avg, max, mdev (ms; nil without replies), alive, interrupted, " +
+		"replies (each {seq, from, bytes, ttl, time (ms), dup, corrupt, error, line}). " +
+		"Options: count (default 4 unless deadline is given), interval (seconds, default 1; 0 floods), deadline (seconds for the whole run), timeout (seconds to wait for a reply when none came, default 10), " +
+		"size (payload bytes 0-65507, default 56), ttl, family (4 or 6), method, port (TCP probes, default 80), live (print each line as it comes). " +
+		"With a list of hosts, pings them all at once like fping (count 1 unless given) and returns {alive = {…}, unreachable = {…}, results = {host = result}}. " +
+		"Misuse raises an error; a name that does not resolve returns nil and a message."}
+
+func luaPing(L *lua.LState) int {
+	if hosts, ok := L.Get(1).(*lua.LTable); ok {
+		return pingMany(L, hosts)
+	}
+	host := checkHost(L, "a name or address string, or a list of them")
 	o := checkPingOpts(L, 2, false)
 	out := runtime.Of(L).Stdout()
 	if o.live {

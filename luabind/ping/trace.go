@@ -3,7 +3,6 @@ package ping
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	lua "github.com/yuin/gopher-lua"
 
@@ -67,15 +66,13 @@ func checkTraceOpts(L *lua.LState, n int) (engine.TraceOptions, int) {
 	return o, family
 }
 
+var tracerouteFunc = runtime.Function{Name: "traceroute", Args: "(host[, opts])", Fn: luaTraceroute,
+	Doc: "Traces the route to host like traceroute: probes with increasing TTL, three per hop, and returns the hops, which print like traceroute's output. " +
+		"Each hop is {ttl, probes = {{addr, time (ms)} or {timeout = true}, …}, addr (the first that answered)}; the result has host, addr, method, reached. " +
+		"Options: method (\"udp\" default, \"icmp\" or \"tcp\"), max_ttl (default 30), first_ttl (1), queries (3 per hop), wait (seconds per probe, default 5), port (UDP: 33434 and up; TCP: 80), family (4 or 6)."}
+
 func luaTraceroute(L *lua.LState) int {
-	hv, ok := L.Get(1).(lua.LString)
-	if !ok {
-		L.ArgError(1, "host expected: a name or address string; got "+L.Get(1).Type().String())
-	}
-	host := string(hv)
-	if strings.TrimSpace(host) == "" {
-		L.ArgError(1, "host must not be empty")
-	}
+	host := checkHost(L, "a name or address string")
 	o, family := checkTraceOpts(L, 2)
 	var tr *engine.Trace
 	err := runtime.Block(L, func(ctx context.Context) error {

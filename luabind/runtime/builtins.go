@@ -16,43 +16,22 @@ var startTime = time.Now()
 // sleep, help, and the replacements for print, io.write, pcall, xpcall and
 // os.exit.
 func (rt *Runtime) installBuiltins() {
-	rt.load(builtins(rt))
+	rt.load(builtins)
 	rt.installLibraryOverrides()
 	rt.installCoroutines()
 }
 
-// builtins is the module of socklab's globals, made fresh for each runtime
-// (its functions are bound to rt).
-func builtins(rt *Runtime) *Module {
-	m := &Module{
-		Name: "",
-		Doc:  "socklab's globals",
-		Funcs: []Function{
-			{Name: "spawn", Args: "(fn, ...)", Doc: "Starts fn(...) as a concurrent task. Returns its handle. Blocking calls in a task block only that task. Sockets passed as arguments move to the task; sockets fn captures in locals are shared with it.", Fn: luaSpawn},
-			{Name: "sleep", Args: "(seconds)", Doc: "Pauses the current task. seconds may be fractional; other tasks keep running and Ctrl-C interrupts it.", Fn: luaSleep},
-			{Name: "join", Args: "(tasks[, timeout])", Doc: "Waits for a list of tasks. Returns a list of their result lists ({nil, err} for a task that failed or did not finish in time).", Fn: luaJoinAll},
-			{Name: "tasks", Args: "()", Doc: "Lists the running background tasks.", Fn: luaTasks},
-			{Name: "chan", Args: "([capacity])", Doc: "Makes a channel between tasks. Go-style: ch:send(v), ch:recv([timeout]), ch:close(). capacity 0 (the default) means every send waits for a receiver; at most 65536.", Fn: luaChan},
-			{Name: "now", Args: "()", Doc: "Monotonic seconds, for timing. Fractional seconds since socklab started: subtract two readings.", Fn: luaNow},
-			{Name: "help", Args: "([name])", Doc: "Shows help on a module or function. help() lists modules, help(socket) a module, help(socket.connect) or help(\"socket.connect\") one function.", Fn: rt.help},
-			{Name: "print", Args: "(...)", Doc: "Prints its arguments, tab-separated. As Lua's print; output of background tasks lands above the prompt.", Fn: rt.print},
-			{Name: "pcall", Args: "(f, ...)", Doc: "Calls f(...) in protected mode. Returns true and its results, or false and the error. Unlike gopher-lua's own, it leaves the caller's locals intact (upstream bug #448).", Fn: basePcall, relays: true},
-			{Name: "error", Args: "([message[, level]])", Doc: "Raises an error with any value. Level 1 (the default) prefixes the position of the caller, 0 none.", Fn: baseError, relays: true},
-			{Name: "xpcall", Args: "(f, handler)", Doc: "Like pcall, with an error handler. An error is passed through handler (e.g. debug.traceback) before it is returned.", Fn: baseXpcall, relays: true},
-		},
-		Types: []*Type{taskType, chanType},
-	}
-	for i := range m.Funcs {
-		m.Funcs[i].module = m.Name // a fresh module: only its types are shared
-	}
-	return m
+// builtins is the module of socklab's globals. Each is declared above its
+// implementation; the module and its types are shared by every runtime.
+var builtins = &Module{
+	Name:  "",
+	Doc:   "socklab's globals",
+	Funcs: []Function{spawnFunc, sleepFunc, joinFunc, tasksFunc, chanFunc, nowFunc, helpFunc, printFunc, pcallFunc, errorFunc, xpcallFunc},
+	Types: []*Type{taskType, chanType},
 }
 
-// The builtin types are shared by every runtime: named once.
-func init() {
-	prepareType(taskType)
-	prepareType(chanType)
-}
+// The builtins are named once, as registered modules are.
+func init() { prepare(builtins) }
 
 // installLibraryOverrides replaces io.write and os.exit in Lua's own
 // library tables.
@@ -71,7 +50,10 @@ func (rt *Runtime) bindInto(tbl *lua.LTable, module string, f Function) {
 	rt.L.SetField(tbl, f.Name, rt.bind(fp))
 }
 
-func (rt *Runtime) print(L *lua.LState) int {
+var printFunc = Function{Name: "print", Args: "(...)", Doc: "Prints its arguments, tab-separated. As Lua's print; output of background tasks lands above the prompt.", Fn: luaPrint}
+
+func luaPrint(L *lua.LState) int {
+	rt := Of(L)
 	var b strings.Builder
 	for i := 1; i <= L.GetTop(); i++ {
 		if i > 1 {
@@ -131,10 +113,14 @@ func (rt *Runtime) Exit(code int) {
 	os.Exit(code)
 }
 
+var nowFunc = Function{Name: "now", Args: "()", Doc: "Monotonic seconds, for timing. Fractional seconds since socklab started: subtract two readings.", Fn: luaNow}
+
 func luaNow(L *lua.LState) int {
 	L.Push(lua.LNumber(time.Since(startTime).Seconds()))
 	return 1
 }
+
+var sleepFunc = Function{Name: "sleep", Args: "(seconds)", Doc: "Pauses the current task. seconds may be fractional; other tasks keep running and Ctrl-C interrupts it.", Fn: luaSleep}
 
 func luaSleep(L *lua.LState) int {
 	d := CheckDuration(L, 1)
@@ -192,6 +178,8 @@ var taskType = &Type{
 
 func checkTask(L *lua.LState, n int) *Task { return Check[*Task](L, n, "task") }
 
+var spawnFunc = Function{Name: "spawn", Args: "(fn, ...)", Doc: "Starts fn(...) as a concurrent task. Returns its handle. Blocking calls in a task block only that task. Sockets passed as arguments move to the task; sockets fn captures in locals are shared with it.", Fn: luaSpawn}
+
 func luaSpawn(L *lua.LState) int {
 	fn := L.CheckFunction(1)
 	args := make([]lua.LValue, 0, L.GetTop()-1)
@@ -241,6 +229,8 @@ func taskStatus(L *lua.LState) int {
 	L.Push(lua.LString(strings.Fields(s)[2]))
 	return 1
 }
+
+var joinFunc = Function{Name: "join", Args: "(tasks[, timeout])", Doc: "Waits for a list of tasks. Returns a list of their result lists ({nil, err} for a task that failed or did not finish in time).", Fn: luaJoinAll}
 
 func luaJoinAll(L *lua.LState) int {
 	list := L.CheckTable(1)
@@ -299,6 +289,8 @@ func luaJoinAll(L *lua.LState) int {
 	L.Push(out)
 	return 1
 }
+
+var tasksFunc = Function{Name: "tasks", Args: "()", Doc: "Lists the running background tasks.", Fn: luaTasks}
 
 func luaTasks(L *lua.LState) int {
 	out := L.NewTable()

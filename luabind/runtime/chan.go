@@ -38,6 +38,8 @@ var chanType = &Type{
 // the channel is made (16 bytes a slot: 1 MiB at most).
 const maxChanCapacity = 1 << 16
 
+var chanFunc = Function{Name: "chan", Args: "([capacity])", Doc: "Makes a channel between tasks. Go-style: ch:send(v), ch:recv([timeout]), ch:close(). capacity 0 (the default) means every send waits for a receiver; at most 65536.", Fn: luaChan}
+
 func luaChan(L *lua.LState) int {
 	n := L.OptInt(1, 0)
 	if n < 0 || n > maxChanCapacity {

@@ -8,10 +8,13 @@ import (
 	lua "github.com/yuin/gopher-lua"
 )
 
+var helpFunc = Function{Name: "help", Args: "([name])", Doc: "Shows help on a module or function. help() lists modules, help(socket) a module, help(socket.connect) or help(\"socket.connect\") one function.", Fn: luaHelp}
+
 // help prints documentation: help() lists modules and globals, help(x)
 // describes a module, function, typed value or dotted name. The text is
 // wrapped to the help width and shown through the pager (pager.go).
-func (rt *Runtime) help(L *lua.LState) int {
+func luaHelp(L *lua.LState) int {
+	rt := Of(L)
 	var b strings.Builder
 	switch {
 	case L.GetTop() == 0:

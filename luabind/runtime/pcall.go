@@ -12,10 +12,14 @@ import (
 // the upvalues of frames inside the call. A cancelled task is not caught:
 // pcall cannot swallow Ctrl-C.
 
+var pcallFunc = Function{Name: "pcall", Args: "(f, ...)", Doc: "Calls f(...) in protected mode. Returns true and its results, or false and the error. Unlike gopher-lua's own, it leaves the caller's locals intact (upstream bug #448).", Fn: basePcall, relays: true}
+
 func basePcall(L *lua.LState) int {
 	L.CheckAny(1)
 	return protectedCall(L, L.Get(1), 2, nil)
 }
+
+var errorFunc = Function{Name: "error", Args: "([message[, level]])", Doc: "Raises an error with any value. Level 1 (the default) prefixes the position of the caller, 0 none.", Fn: baseError, relays: true}
 
 // baseError is Lua 5.1's error: unlike gopher-lua's, error() with no
 // argument raises nil instead of complaining, and level n names the
@@ -76,6 +80,8 @@ func callable(L *lua.LState, v lua.LValue) bool {
 	}
 	return L.GetMetaField(v, "__call") != lua.LNil
 }
+
+var xpcallFunc = Function{Name: "xpcall", Args: "(f, handler)", Doc: "Like pcall, with an error handler. An error is passed through handler (e.g. debug.traceback) before it is returned.", Fn: baseXpcall, relays: true}
 
 func baseXpcall(L *lua.LState) int {
 	fn := L.CheckAny(1)

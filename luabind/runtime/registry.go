@@ -14,6 +14,11 @@ import (
 // Function is one bound Go function and its documentation. Every function
 // socklab binds is described by one of these; help() and the completer read
 // them, and a test fails if Doc or Args is empty.
+//
+// A module's functions are declared one by one, each above the Go function
+// it binds (var queryFunc = runtime.Function{Name: "query", …}), so that
+// the help a user reads stands beside the code it describes; the module
+// lists them (Funcs: []runtime.Function{queryFunc, …}).
 type Function struct {
 	Name string         // Lua name, e.g. "connect"
 	Args string         // signature after the name, e.g. "(host, port[, timeout])"
@@ -74,6 +79,10 @@ type Module struct {
 	Funcs  []Function
 	Types  []*Type
 	Values func(L *lua.LState, mod *lua.LTable) // constants and plain fields
+	// Results names the metatables of the tables the module returns as
+	// results (NewHeld, or a plain table given the metatable), each with the
+	// __tostring that prints such a result.
+	Results map[string]lua.LGFunction
 }
 
 var (
@@ -136,6 +145,11 @@ func (rt *Runtime) load(m *Module) {
 	}
 	for _, t := range m.Types {
 		rt.loadType(t)
+	}
+	for name, tostring := range m.Results {
+		mt := L.NewTypeMetatable(name)
+		L.SetField(mt, "__tostring", L.NewFunction(tostring))
+		L.SetField(mt, "__name", lua.LString(name))
 	}
 	for i := range m.Funcs {
 		f := &m.Funcs[i]

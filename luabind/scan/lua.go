@@ -59,43 +59,10 @@ func configOf(L *lua.LState) *config {
 
 func init() {
 	runtime.Register(&runtime.Module{
-		Name: "net",
-		Doc:  "port scanning (scan, top_ports, parse_ports, scan_allow)",
-		Funcs: []runtime.Function{
-			{Name: "scan", Args: "(targets, ports[, opts])", Fn: luaScan,
-				Doc: "Scans ports like nmap's connect scan and returns the list of the ports nmap would list: the open ones, and every port of a state with at most 25 ports on its host. " +
-					"Each entry is {host, ip, port, proto, state, reason, service, banner, rtt}; print(r) shows an nmap-style table (\"Not shown: 3999 filtered tcp ports (no-response)…\"), r:open() keeps the open ones, r:port(n) finds any port's entry, r:json() serialises, " +
-					"and r.states (per address: groups {state, reason, count, ports = \"1-21,23\"}), r.closed, r.filtered, r.hosts, r.up, r.down, r.ports, r.scanned, r.elapsed summarise. " +
-					"Targets: a host name, IPv4/IPv6 address or CIDR block (at most /16), or a list of them; with several, hosts that answer no discovery probe are reported down, not scanned. Ports: a number, a spec string (\"22,80,8000-8100\", \"-\" for all), a list, or {top = N}. " +
-					"Options: timing (0-5 as nmap's -T0 … -T5, default 4: timeouts adapt to the host's round trips), timeout (seconds per probe, fixed), concurrency (default: from the open-files limit), rate (probes/s), retries (fixed count; default adaptive), " +
-					"skip_discovery (nmap's -Pn), banner (true or {bytes = 256, timeout = 0.5}), udp, progress (false: never draw the bar; it is drawn only on a terminal, for scans over 1 s), " +
-					"on_result (function(entry) called on this task for each port that is not closed, as it is found; an error in it stops the scan), " +
-					"i_have_permission. Addresses outside loopback, private and link-local ranges are refused before any packet is sent: only scan hosts you have permission to scan. " +
-					"Misuse raises an error; a name that does not resolve returns nil and a message."},
-			{Name: "scan_allow", Args: "([cidr])", Fn: luaScanAllow,
-				Doc: "Adds an address or CIDR block (\"203.0.113.0/24\") that net.scan may scan in this session although it is not loopback, private or link-local. " +
-					"Only allow hosts you have permission to scan. Returns the list of ranges allowed so far (with no argument, just returns it)."},
-			{Name: "top_ports", Args: "(n)", Fn: luaTopPorts,
-				Doc: "Returns the n TCP ports most often found open (1 ≤ n ≤ 1000), most frequent first (80, 23, 443, 21, 22, …), from nmap's service frequency table. " +
-					"net.scan(host, {top = n}) scans them."},
-			{Name: "parse_ports", Args: "(spec)", Fn: luaParsePorts,
-				Doc: "Returns the sorted list of ports a port argument of net.scan means: a spec string (\"22,80,8000-8100\", \"-\" or \"1-65535\" for all), " +
-					"a number, a list or {top = N}. Raises an error naming a bad item (\"bad port range 70000\")."},
-		},
-		Types: []*runtime.Type{{
-			Name: resultTypeName,
-			Doc:  "the list net.scan returns: entries {host, ip, port, proto, state, reason, service, banner, rtt} as nmap lists them, plus fields states, hosts, up, down, ports, scanned, closed, filtered, elapsed; print it for an nmap-style table",
-			Methods: []runtime.Function{
-				{Name: "open", Args: "()", Fn: luaResultOpen,
-					Doc: "Returns a new result list holding only the open entries, with the same summary fields and methods."},
-				{Name: "port", Args: "(n[, host])", Fn: luaResultPort,
-					Doc: "Returns the entry {host, ip, port, proto, state, reason, …} of port n (of host, an address or name, when several were scanned), whether it is listed or collapsed into \"Not shown\"; nil if it was not scanned."},
-				{Name: "json", Args: "([pretty])", Fn: luaResultJSON,
-					Doc: "Returns the result as a JSON string: {hosts, up, down, ports, scanned, closed, filtered, elapsed, interrupted, results = [{host, ip, port, proto, state, reason, service, banner, rtt}], states = {ip = [{state, reason, count, ports, listed}]}}. " +
-						"pretty = true indents it."},
-			},
-			Meta: map[string]lua.LGFunction{"__tostring": luaResultTostring},
-		}},
+		Name:  "net",
+		Doc:   "port scanning (scan, top_ports, parse_ports, scan_allow)",
+		Funcs: []runtime.Function{scanFunc, scanAllowFunc, topPortsFunc, parsePortsFunc},
+		Types: []*runtime.Type{resultType},
 		Values: func(L *lua.LState, _ *lua.LTable) {
 			// Results are tables, not userdata: methods are looked up in
 			// the type's method table directly.
@@ -104,6 +71,17 @@ func init() {
 		},
 	})
 }
+
+var scanFunc = runtime.Function{Name: "scan", Args: "(targets, ports[, opts])", Fn: luaScan,
+	Doc: "Scans ports like nmap's connect scan and returns the list of the ports nmap would list: the open ones, and every port of a state with at most 25 ports on its host. " +
+		"Each entry is {host, ip, port, proto, state, reason, service, banner, rtt}; print(r) shows an nmap-style table (\"Not shown: 3999 filtered tcp ports (no-response)…\"), r:open() keeps the open ones, r:port(n) finds any port's entry, r:json() serialises, " +
+		"and r.states (per address: groups {state, reason, count, ports = \"1-21,23\"}), r.closed, r.filtered, r.hosts, r.up, r.down, r.ports, r.scanned, r.elapsed summarise. " +
+		"Targets: a host name, IPv4/IPv6 address or CIDR block (at most /16), or a list of them; with several, hosts that answer no discovery probe are reported down, not scanned. Ports: a number, a spec string (\"22,80,8000-8100\", \"-\" for all), a list, or {top = N}. " +
+		"Options: timing (0-5 as nmap's -T0 … -T5, default 4: timeouts adapt to the host's round trips), timeout (seconds per probe, fixed), concurrency (default: from the open-files limit), rate (probes/s), retries (fixed count; default adaptive), " +
+		"skip_discovery (nmap's -Pn), banner (true or {bytes = 256, timeout = 0.5}), udp, progress (false: never draw the bar; it is drawn only on a terminal, for scans over 1 s), " +
+		"on_result (function(entry) called on this task for each port that is not closed, as it is found; an error in it stops the scan), " +
+		"i_have_permission. Addresses outside loopback, private and link-local ranges are refused before any packet is sent: only scan hosts you have permission to scan. " +
+		"Misuse raises an error; a name that does not resolve returns nil and a message."}
 
 func luaScan(L *lua.LState) int {
 	specs := checkTargets(L, 1)
@@ -319,6 +297,10 @@ func (q *resultQueue) take() []engine.Result {
 
 // ---- the small functions ----
 
+var scanAllowFunc = runtime.Function{Name: "scan_allow", Args: "([cidr])", Fn: luaScanAllow,
+	Doc: "Adds an address or CIDR block (\"203.0.113.0/24\") that net.scan may scan in this session although it is not loopback, private or link-local. " +
+		"Only allow hosts you have permission to scan. Returns the list of ranges allowed so far (with no argument, just returns it)."}
+
 func luaScanAllow(L *lua.LState) int {
 	reg := L.Get(lua.RegistryIndex)
 	tbl, ok := L.GetField(reg, allowKey).(*lua.LTable)
@@ -348,6 +330,10 @@ func luaScanAllow(L *lua.LState) int {
 	return 1
 }
 
+var topPortsFunc = runtime.Function{Name: "top_ports", Args: "(n)", Fn: luaTopPorts,
+	Doc: "Returns the n TCP ports most often found open (1 ≤ n ≤ 1000), most frequent first (80, 23, 443, 21, 22, …), from nmap's service frequency table. " +
+		"net.scan(host, {top = n}) scans them."}
+
 func luaTopPorts(L *lua.LState) int {
 	num := L.CheckNumber(1)
 	if float64(num) != float64(int(num)) {
@@ -360,6 +346,10 @@ func luaTopPorts(L *lua.LState) int {
 	L.Push(runtime.Numbers(L, ports))
 	return 1
 }
+
+var parsePortsFunc = runtime.Function{Name: "parse_ports", Args: "(spec)", Fn: luaParsePorts,
+	Doc: "Returns the sorted list of ports a port argument of net.scan means: a spec string (\"22,80,8000-8100\", \"-\" or \"1-65535\" for all), " +
+		"a number, a list or {top = N}. Raises an error naming a bad item (\"bad port range 70000\")."}
 
 func luaParsePorts(L *lua.LState) int {
 	L.Push(runtime.Numbers(L, checkPorts(L, 1)))

@@ -12,8 +12,8 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	engine "socklab/internal/scan"
-
 	"socklab/internal/services"
+	"socklab/luabind/runtime"
 )
 
 // serviceCache memoises services.Name (a table walk) per port/proto.
@@ -174,6 +174,22 @@ func pushReport(L *lua.LState, rep *engine.Report, interrupted bool) *lua.LTable
 	}
 	L.SetMetatable(list, L.GetTypeMetatable(resultTypeName))
 	return list
+}
+
+// resultType gives net.scan's results their methods and help.
+var resultType = &runtime.Type{
+	Name: resultTypeName,
+	Doc:  "the list net.scan returns: entries {host, ip, port, proto, state, reason, service, banner, rtt} as nmap lists them, plus fields states, hosts, up, down, ports, scanned, closed, filtered, elapsed; print it for an nmap-style table",
+	Methods: []runtime.Function{
+		{Name: "open", Args: "()", Fn: luaResultOpen,
+			Doc: "Returns a new result list holding only the open entries, with the same summary fields and methods."},
+		{Name: "port", Args: "(n[, host])", Fn: luaResultPort,
+			Doc: "Returns the entry {host, ip, port, proto, state, reason, …} of port n (of host, an address or name, when several were scanned), whether it is listed or collapsed into \"Not shown\"; nil if it was not scanned."},
+		{Name: "json", Args: "([pretty])", Fn: luaResultJSON,
+			Doc: "Returns the result as a JSON string: {hosts, up, down, ports, scanned, closed, filtered, elapsed, interrupted, results = [{host, ip, port, proto, state, reason, service, banner, rtt}], states = {ip = [{state, reason, count, ports, listed}]}}. " +
+				"pretty = true indents it."},
+	},
+	Meta: map[string]lua.LGFunction{"__tostring": luaResultTostring},
 }
 
 // summaryFields are copied by :open().
