@@ -13,6 +13,7 @@ import (
 	"github.com/yuin/gopher-lua/ast"
 	"github.com/yuin/gopher-lua/parse"
 
+	"socklab/internal/escape"
 	"socklab/luabind/runtime"
 )
 
@@ -212,16 +213,10 @@ func quote(s string) string {
 	b.WriteByte('"')
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
+		named := escape.Named(r, '"')
 		switch {
-		case r == '"' || r == '\\':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\r':
-			b.WriteString(`\r`)
-		case r == '\t':
-			b.WriteString(`\t`)
+		case named != "":
+			b.WriteString(named)
 		case r == utf8.RuneError && size == 1, r < 0x20, r == 0x7f:
 			// \ddd must not be followed by a digit that would extend it.
 			if i+size < len(s) && s[i+size] >= '0' && s[i+size] <= '9' {

@@ -19,12 +19,10 @@
 package shell
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"runtime/debug"
 	"strings"
 
@@ -132,60 +130,6 @@ func Main(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return s.repl(len(opts.exprs) == 0 && opts.script == "")
 	}
 	return ExitOK
-}
-
-// runMain compiles and runs a non-interactive chunk (a -e string or a
-// script), reporting an error as lua does, and returns the exit code. The
-// first SIGINT interrupts the chunk (its sockets are closed); a second one
-// leaves at once.
-func (s *session) runMain(src, name string, args []lua.LValue) int {
-	proto, err := s.rt.Compile(src, name)
-	if err != nil {
-		msg := compileErrorMessage(err, name, src)
-		fmt.Fprintf(s.stderr, "socklab: %s\n", msg)
-		if h := hintFor(src, msg); h != "" {
-			fmt.Fprintf(s.stderr, "hint: %s\n", h)
-		}
-		return ExitError
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	sigc := make(chan os.Signal, 2)
-	signal.Notify(sigc, os.Interrupt)
-	defer signal.Stop(sigc)
-	done := make(chan struct{})
-	defer close(done)
-	go func() {
-		select {
-		case <-sigc:
-			cancel()
-		case <-done:
-			return
-		}
-		select {
-		case <-sigc:
-			fmt.Fprintln(s.stderr, "socklab: interrupted")
-			os.Exit(ExitInterrupt)
-		case <-done:
-		}
-	}()
-	_, err = s.rt.Exec(ctx, proto, name, args...)
-	switch {
-	case ctx.Err() != nil: // Ctrl-C, even if the chunk then ended without error (see eval)
-		fmt.Fprintln(s.stderr, "socklab: interrupted")
-		return ExitInterrupt
-	case err == nil:
-		return ExitOK
-	}
-	msg := explainCallError(s.rt, src, runtime.ErrorMessage(err))
-	fmt.Fprintf(s.stderr, "socklab: %s\n", msg)
-	if tb := runtime.Traceback(err); tb != "" {
-		fmt.Fprintln(s.stderr, strings.TrimRight(tb, "\n"))
-	}
-	if h := hintFor(src, msg); h != "" {
-		fmt.Fprintf(s.stderr, "hint: %s\n", h)
-	}
-	return ExitError
 }
 
 // setArg sets the global arg as the lua binary does: arg[0] is the script,

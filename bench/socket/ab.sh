@@ -5,8 +5,8 @@
 # bench/socket/ab.sh df9a329 HEAD).
 #   bench/socket/ab.sh REV_A REV_B [ECHO_N [ROUNDS [BULK_MIB [CONNECT_N]]]]
 # BULK_MIB and CONNECT_N default to 0: echo only. Both builds run REV_A's
-# client_socklab.lua (public API only), so only the runtime and socket
-# module differ. Besides the wall rate it reports the client process's CPU
+# Lua client (public API only), so only the runtime and socket module
+# differ. Besides the wall rate it reports the client process's CPU
 # time per operation: user (the Lua loop, the method calls, the Go around
 # the system calls) and user+sys. Wall rates on loopback depend on how the
 # scheduler places client and server; CPU per operation is what other
@@ -19,7 +19,8 @@ unpack_revs "$A" "$B"
 for rev in A B; do
   (cd "$TMP/$rev" && go build -o "$TMP/bench-$rev" ./bench/socket)
 done
-CLIENT="$TMP/A/bench/socket/client_socklab.lua"
+CLIENT="$TMP/A/bench/socket/client.lua"
+[ -e "$CLIENT" ] || CLIENT="$TMP/A/bench/socket/client_socklab.lua" # revisions before the one client
 "$TMP/bench-A" server > "$TMP/ports" &
 SRV=$!
 trap 'kill $SRV 2>/dev/null; rm -rf "$TMP"' EXIT

@@ -23,9 +23,9 @@ command -v lua5.4 >/dev/null || { echo "lua5.4 missing: apt-get install lua5.4 l
 client() { # name mode port n → seconds
   case $1 in
     go) "$BIN" go "$2" "$3" "$4" ;;
-    socklab) "$BIN" lua $HERE/client_socklab.lua "$2" "$3" "$4" ;;
+    socklab) "$BIN" lua $HERE/client.lua "$2" "$3" "$4" ;;
     python) "$PY" $HERE/client_py.py "$2" "$3" "$4" ;;
-    luasocket) lua5.4 $HERE/client_luasocket.lua "$2" "$3" "$4" ;;
+    luasocket) lua5.4 $HERE/client.lua "$2" "$3" "$4" ;;
   esac
 }
 

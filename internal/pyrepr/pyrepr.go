@@ -10,15 +10,14 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"socklab/internal/escape"
 )
 
 // Str is repr(s) for a Python str: single quotes unless s holds a single
 // quote and no double quote, with Python's escapes.
 func Str(s string) string {
-	quote := byte('\'')
-	if strings.IndexByte(s, '\'') >= 0 && strings.IndexByte(s, '"') < 0 {
-		quote = '"'
-	}
+	quote := quoteFor(s)
 	var b strings.Builder
 	b.Grow(len(s) + 2)
 	b.WriteByte(quote)
@@ -30,21 +29,11 @@ func Str(s string) string {
 			continue
 		}
 		i += size
+		named := escape.Named(r, rune(quote))
 		switch {
-		case r == rune(quote) || r == '\\':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r == '\t':
-			b.WriteString(`\t`)
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\r':
-			b.WriteString(`\r`)
-		case r < 0x20 || r == 0x7f:
-			fmt.Fprintf(&b, `\x%02x`, r)
-		case r < 0x7f:
-			b.WriteRune(r)
-		case isPrintable(r):
+		case named != "":
+			b.WriteString(named)
+		case r >= 0x20 && r < 0x7f, isPrintable(r):
 			b.WriteRune(r)
 		case r <= 0xff:
 			fmt.Fprintf(&b, `\x%02x`, r)
@@ -58,6 +47,15 @@ func Str(s string) string {
 	return b.String()
 }
 
+// quoteFor is the quote Python's repr puts around s: a single quote, unless
+// s holds a single quote and no double quote.
+func quoteFor(s string) byte {
+	if strings.IndexByte(s, '\'') >= 0 && strings.IndexByte(s, '"') < 0 {
+		return '"'
+	}
+	return '\''
+}
+
 // isPrintable approximates Python's str.isprintable for one character:
 // letters, marks, numbers, punctuation, symbols and the plain space.
 func isPrintable(r rune) bool {
@@ -69,25 +67,16 @@ func isPrintable(r rune) bool {
 
 // Bytes is repr(b) for a Python bytes value: b'...'.
 func Bytes(s string) string {
-	quote := byte('\'')
-	if strings.IndexByte(s, '\'') >= 0 && strings.IndexByte(s, '"') < 0 {
-		quote = '"'
-	}
+	quote := quoteFor(s)
 	var b strings.Builder
 	b.WriteByte('b')
 	b.WriteByte(quote)
 	for i := 0; i < len(s); i++ {
 		c := s[i]
+		named := escape.Named(rune(c), rune(quote))
 		switch {
-		case c == quote || c == '\\':
-			b.WriteByte('\\')
-			b.WriteByte(c)
-		case c == '\t':
-			b.WriteString(`\t`)
-		case c == '\n':
-			b.WriteString(`\n`)
-		case c == '\r':
-			b.WriteString(`\r`)
+		case named != "":
+			b.WriteString(named)
 		case c < 0x20 || c >= 0x7f:
 			fmt.Fprintf(&b, `\x%02x`, c)
 		default:

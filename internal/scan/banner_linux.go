@@ -10,6 +10,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/sys/unix"
+
+	"socklab/internal/escape"
 )
 
 // readBanner reads up to BannerBytes from fd within timeout. Once data has
@@ -66,17 +68,12 @@ func printable(b []byte) string {
 	var sb strings.Builder
 	for len(b) > 0 {
 		r, size := utf8.DecodeRune(b)
+		named := escape.Named(r, 0)
 		switch {
 		case r == utf8.RuneError && size <= 1:
 			fmt.Fprintf(&sb, `\x%02x`, b[0])
-		case r == '\r':
-			sb.WriteString(`\r`)
-		case r == '\n':
-			sb.WriteString(`\n`)
-		case r == '\t':
-			sb.WriteString(`\t`)
-		case r == '\\':
-			sb.WriteString(`\\`)
+		case named != "":
+			sb.WriteString(named)
 		case unicode.IsPrint(r):
 			sb.WriteRune(r)
 		default:

@@ -13,40 +13,36 @@ import (
 	"fmt"
 	"os"
 	"runtime/pprof"
-	"strconv"
-	"strings"
 	"time"
 
+	"socklab/bench/scan/scancli"
 	"socklab/internal/scan"
 )
 
+const name = "enginescan"
+
 func main() {
-	host := flag.String("host", "127.0.0.1", "target (loopback, private or link-local)")
-	ports := flag.String("ports", "1-65535", "ports")
-	conc := flag.Int("c", 0, "concurrency (0 = automatic)")
+	target := scancli.Flags("target (loopback, private or link-local)", 0, "concurrency (0 = automatic)")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile to this file")
 	trace := flag.Bool("progress", false, "print progress every 100 ms on stderr (where the time goes)")
 	flag.Parse()
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
 		if err != nil {
-			fmt.Fprintln(os.Stderr, "enginescan:", err)
-			os.Exit(2)
+			scancli.Exit(name, 2, err)
 		}
 		pprof.StartCPUProfile(f)
 		defer pprof.StopCPUProfile()
 	}
-	targets, err := scan.ParseTargets([]string{*host})
+	targets, err := scan.ParseTargets([]string{target.Host})
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "enginescan:", err)
-		os.Exit(2)
+		scancli.Exit(name, 2, err)
 	}
-	ps, err := scan.ParsePorts(*ports)
+	ps, err := scan.ParsePorts(target.Ports)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "enginescan:", err)
-		os.Exit(2)
+		scancli.Exit(name, 2, err)
 	}
-	opts := scan.Options{Concurrency: *conc}
+	opts := scan.Options{Concurrency: target.Conc}
 	if *trace {
 		start := time.Now()
 		opts.Progress = func(done, total int) {
@@ -55,16 +51,12 @@ func main() {
 	}
 	rep, err := scan.Scan(context.Background(), targets, ps, opts)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "enginescan:", err)
-		os.Exit(1)
+		scancli.Exit(name, 1, err)
 	}
 	pprof.StopCPUProfile()
-	var open []string
+	var open []int
 	for _, r := range rep.Open() {
-		open = append(open, strconv.Itoa(r.Port))
+		open = append(open, r.Port)
 	}
-	fmt.Println("open: " + strings.Join(open, ","))
-	n := rep.Hosts * rep.Ports
-	fmt.Fprintf(os.Stderr, "enginescan: %d ports in %v, %.0f ports/s, %d probes\n",
-		n, rep.Elapsed.Round(time.Millisecond), float64(n)/rep.Elapsed.Seconds(), rep.Probes)
+	scancli.Report(name, open, rep.Hosts*rep.Ports, rep.Elapsed, fmt.Sprintf(", %d probes", rep.Probes))
 }

@@ -16,8 +16,6 @@ import (
 	"flag"
 	"fmt"
 	"net/netip"
-	"os"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -25,24 +23,24 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"socklab/bench/scan/scancli"
 )
 
+const name = "refscan"
+
 func main() {
-	host := flag.String("host", "127.0.0.1", "IPv4 address to scan (loopback only!)")
-	ports := flag.String("ports", "1-65535", "port range lo-hi")
-	conc := flag.Int("c", 256, "goroutines")
+	target := scancli.Flags("IPv4 address to scan (loopback only!)", 256, "goroutines")
 	timeout := flag.Duration("timeout", time.Second, "connect timeout (SO_SNDTIMEO)")
 	flag.Parse()
 
-	ip, err := netip.ParseAddr(*host)
+	ip, err := netip.ParseAddr(target.Host)
 	if err != nil || !ip.Is4() || !ip.IsLoopback() {
-		fmt.Fprintln(os.Stderr, "refscan: -host must be an IPv4 loopback address")
-		os.Exit(2)
+		scancli.Exit(name, 2, "-host must be an IPv4 loopback address")
 	}
-	lo, hi, err := parseRange(*ports)
+	lo, hi, err := parseRange(target.Ports)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "refscan:", err)
-		os.Exit(2)
+		scancli.Exit(name, 2, err)
 	}
 	tv := unix.NsecToTimeval(timeout.Nanoseconds())
 
@@ -52,7 +50,7 @@ func main() {
 	var open []int
 	var wg sync.WaitGroup
 	start := time.Now()
-	for range *conc {
+	for range target.Conc {
 		wg.Go(func() {
 			sa := &unix.SockaddrInet4{Addr: ip.As4()}
 			for {
@@ -70,15 +68,7 @@ func main() {
 		})
 	}
 	wg.Wait()
-	el := time.Since(start)
-	slices.Sort(open)
-	s := make([]string, len(open))
-	for i, p := range open {
-		s[i] = strconv.Itoa(p)
-	}
-	fmt.Println("open: " + strings.Join(s, ","))
-	n := hi - lo + 1
-	fmt.Fprintf(os.Stderr, "refscan: %d ports in %v, %.0f ports/s\n", n, el.Round(time.Millisecond), float64(n)/el.Seconds())
+	scancli.Report(name, open, hi-lo+1, time.Since(start), "")
 }
 
 // probe reports whether port sa.Port accepts a connection.
