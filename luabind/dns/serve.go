@@ -28,14 +28,10 @@ func (s *server) Close() error {
 }
 
 var serverType = &runtime.Type{
-	Name: serverTypeName,
-	Doc:  "a DNS server started by dns.serve",
-	Methods: []runtime.Function{
-		{Name: "close", Args: "()", Fn: serverClose, Doc: "Stops the server and frees its port. Closing twice is harmless."},
-		{Name: "wait", Args: "([timeout])", Fn: serverWait,
-			Doc: "Blocks this task until the server stops (closed elsewhere, or Ctrl-C) or timeout seconds pass; returns true if it stopped. A script that only serves ends with srv:wait()."},
-	},
-	Fields: []string{"addr", "host", "port", "queries", "errors", "records"},
+	Name:    serverTypeName,
+	Doc:     "a DNS server started by dns.serve",
+	Methods: []runtime.Function{serverCloseMethod, serverWaitMethod},
+	Fields:  []string{"addr", "host", "port", "queries", "errors", "records"},
 	Field: func(L *lua.LState, ud *lua.LUserData, key string) lua.LValue {
 		s := ud.Value.(*server)
 		switch key {
@@ -163,12 +159,17 @@ const serverTypeName = "dns.server"
 
 func serverOf(L *lua.LState) *server { return runtime.Check[*server](L, 1, serverTypeName) }
 
+var serverCloseMethod = runtime.Function{Name: "close", Args: "()", Fn: serverClose, Doc: "Stops the server and frees its port. Closing twice is harmless."}
+
 func serverClose(L *lua.LState) int {
 	s := serverOf(L)
 	runtime.Untrack(L, s)
 	runtime.Block(L, func(context.Context) error { return s.Server.Close() })
 	return 0
 }
+
+var serverWaitMethod = runtime.Function{Name: "wait", Args: "([timeout])", Fn: serverWait,
+	Doc: "Blocks this task until the server stops (closed elsewhere, or Ctrl-C) or timeout seconds pass; returns true if it stopped. A script that only serves ends with srv:wait()."}
 
 func serverWait(L *lua.LState) int {
 	s := serverOf(L)

@@ -155,14 +155,10 @@ func OptTimeout(L *lua.LState, n int) time.Duration {
 }
 
 var taskType = &Type{
-	Name: "task",
-	Doc:  "a concurrent task started by spawn()",
-	Methods: []Function{
-		{Name: "join", Args: "([timeout])", Doc: "Waits for the task and returns its results, or nil and the error it raised, or nil, \"timed out\".", Fn: taskJoin},
-		{Name: "cancel", Args: "()", Doc: "Interrupts the task: its blocking call returns, it raises \"interrupted\" and its sockets are closed.", Fn: taskCancel},
-		{Name: "status", Args: "()", Doc: "Returns \"running\", \"done\", \"failed\" or \"cancelling\".", Fn: taskStatus},
-	},
-	Fields: []string{"id", "name"},
+	Name:    "task",
+	Doc:     "a concurrent task started by spawn()",
+	Methods: []Function{taskJoinMethod, taskCancelMethod, taskStatusMethod},
+	Fields:  []string{"id", "name"},
 	Field: func(L *lua.LState, ud *lua.LUserData, key string) lua.LValue {
 		t := ud.Value.(*Task)
 		switch key {
@@ -191,6 +187,8 @@ func luaSpawn(L *lua.LState) int {
 	return 1
 }
 
+var taskJoinMethod = Function{Name: "join", Args: "([timeout])", Doc: "Waits for the task and returns its results, or nil and the error it raised, or nil, \"timed out\".", Fn: taskJoin}
+
 func taskJoin(L *lua.LState) int {
 	t := checkTask(L, 1)
 	if !t.Wait(L, OptTimeout(L, 2)) {
@@ -218,10 +216,14 @@ func pushResults(L *lua.LState, t *Task) int {
 	return len(results)
 }
 
+var taskCancelMethod = Function{Name: "cancel", Args: "()", Doc: "Interrupts the task: its blocking call returns, it raises \"interrupted\" and its sockets are closed.", Fn: taskCancel}
+
 func taskCancel(L *lua.LState) int {
 	checkTask(L, 1).Cancel()
 	return 0
 }
+
+var taskStatusMethod = Function{Name: "status", Args: "()", Doc: "Returns \"running\", \"done\", \"failed\" or \"cancelling\".", Fn: taskStatus}
 
 func taskStatus(L *lua.LState) int {
 	t := checkTask(L, 1)

@@ -20,14 +20,9 @@ type Channel struct {
 }
 
 var chanType = &Type{
-	Name: "chan",
-	Doc:  "a channel between tasks, made by chan([capacity])",
-	Methods: []Function{
-		{Name: "send", Args: "(value[, timeout])", Doc: "Sends value, waiting for room (or a receiver). Returns true, or nil, \"timed out\". Sending on a closed channel is an error.", Fn: chanSend},
-		{Name: "recv", Args: "([timeout])", Doc: "Receives the next value: value, true; or nil, false once the channel is closed and empty; or nil, \"timed out\".", Fn: chanRecv},
-		{Name: "close", Args: "()", Doc: "Closes the channel: receivers get what is buffered, then nil, false.", Fn: chanClose},
-		{Name: "len", Args: "()", Doc: "Returns the number of values buffered.", Fn: chanLen},
-	},
+	Name:    "chan",
+	Doc:     "a channel between tasks, made by chan([capacity])",
+	Methods: []Function{chanSendMethod, chanRecvMethod, chanCloseMethod, chanLenMethod},
 	Tostring: func(ud *lua.LUserData) string {
 		c := ud.Value.(*Channel)
 		return fmt.Sprintf("<chan %d/%d>", len(c.data), c.capacity)
@@ -60,6 +55,8 @@ func (c *Channel) isClosed() bool {
 		return false
 	}
 }
+
+var chanSendMethod = Function{Name: "send", Args: "(value[, timeout])", Doc: "Sends value, waiting for room (or a receiver). Returns true, or nil, \"timed out\". Sending on a closed channel is an error.", Fn: chanSend}
 
 func chanSend(L *lua.LState) int {
 	c := checkChan(L)
@@ -103,6 +100,8 @@ func chanSend(L *lua.LState) int {
 	return Fail(L, ErrTimeout)
 }
 
+var chanRecvMethod = Function{Name: "recv", Args: "([timeout])", Doc: "Receives the next value: value, true; or nil, false once the channel is closed and empty; or nil, \"timed out\".", Fn: chanRecv}
+
 func chanRecv(L *lua.LState) int {
 	c := checkChan(L)
 	timeout := OptTimeout(L, 2)
@@ -145,11 +144,15 @@ func chanRecv(L *lua.LState) int {
 	return Fail(L, ErrTimeout)
 }
 
+var chanCloseMethod = Function{Name: "close", Args: "()", Doc: "Closes the channel: receivers get what is buffered, then nil, false.", Fn: chanClose}
+
 func chanClose(L *lua.LState) int {
 	c := checkChan(L)
 	c.closeOnce.Do(func() { close(c.closed) })
 	return 0
 }
+
+var chanLenMethod = Function{Name: "len", Args: "()", Doc: "Returns the number of values buffered.", Fn: chanLen}
 
 func chanLen(L *lua.LState) int {
 	L.Push(lua.LNumber(len(checkChan(L).data)))

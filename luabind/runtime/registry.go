@@ -15,10 +15,11 @@ import (
 // socklab binds is described by one of these; help() and the completer read
 // them, and a test fails if Doc or Args is empty.
 //
-// A module's functions are declared one by one, each above the Go function
-// it binds (var queryFunc = runtime.Function{Name: "query", …}), so that
-// the help a user reads stands beside the code it describes; the module
-// lists them (Funcs: []runtime.Function{queryFunc, …}).
+// A module's functions and a type's methods are declared one by one, each
+// above the Go function it binds (var queryFunc = runtime.Function{Name:
+// "query", …}), so that the help a user reads stands beside the code it
+// describes; the module or type lists them (Funcs: []runtime.Function{
+// queryFunc, …}).
 type Function struct {
 	Name string         // Lua name, e.g. "connect"
 	Args string         // signature after the name, e.g. "(host, port[, timeout])"

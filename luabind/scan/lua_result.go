@@ -178,18 +178,10 @@ func pushReport(L *lua.LState, rep *engine.Report, interrupted bool) *lua.LTable
 
 // resultType gives net.scan's results their methods and help.
 var resultType = &runtime.Type{
-	Name: resultTypeName,
-	Doc:  "the list net.scan returns: entries {host, ip, port, proto, state, reason, service, banner, rtt} as nmap lists them, plus fields states, hosts, up, down, ports, scanned, closed, filtered, elapsed; print it for an nmap-style table",
-	Methods: []runtime.Function{
-		{Name: "open", Args: "()", Fn: luaResultOpen,
-			Doc: "Returns a new result list holding only the open entries, with the same summary fields and methods."},
-		{Name: "port", Args: "(n[, host])", Fn: luaResultPort,
-			Doc: "Returns the entry {host, ip, port, proto, state, reason, …} of port n (of host, an address or name, when several were scanned), whether it is listed or collapsed into \"Not shown\"; nil if it was not scanned."},
-		{Name: "json", Args: "([pretty])", Fn: luaResultJSON,
-			Doc: "Returns the result as a JSON string: {hosts, up, down, ports, scanned, closed, filtered, elapsed, interrupted, results = [{host, ip, port, proto, state, reason, service, banner, rtt}], states = {ip = [{state, reason, count, ports, listed}]}}. " +
-				"pretty = true indents it."},
-	},
-	Meta: map[string]lua.LGFunction{"__tostring": luaResultTostring},
+	Name:    resultTypeName,
+	Doc:     "the list net.scan returns: entries {host, ip, port, proto, state, reason, service, banner, rtt} as nmap lists them, plus fields states, hosts, up, down, ports, scanned, closed, filtered, elapsed; print it for an nmap-style table",
+	Methods: []runtime.Function{resultOpenMethod, resultPortMethod, resultJSONMethod},
+	Meta:    map[string]lua.LGFunction{"__tostring": luaResultTostring},
 }
 
 // summaryFields are copied by :open().
@@ -202,6 +194,9 @@ func checkResult(L *lua.LState) *lua.LTable {
 	}
 	return tbl
 }
+
+var resultOpenMethod = runtime.Function{Name: "open", Args: "()", Fn: luaResultOpen,
+	Doc: "Returns a new result list holding only the open entries, with the same summary fields and methods."}
 
 func luaResultOpen(L *lua.LState) int {
 	tbl := checkResult(L)
@@ -306,6 +301,10 @@ func readResult(tbl *lua.LTable) summary {
 	return s
 }
 
+var resultJSONMethod = runtime.Function{Name: "json", Args: "([pretty])", Fn: luaResultJSON,
+	Doc: "Returns the result as a JSON string: {hosts, up, down, ports, scanned, closed, filtered, elapsed, interrupted, results = [{host, ip, port, proto, state, reason, service, banner, rtt}], states = {ip = [{state, reason, count, ports, listed}]}}. " +
+		"pretty = true indents it."}
+
 func luaResultJSON(L *lua.LState) int {
 	s := readResult(checkResult(L))
 	var b []byte
@@ -326,6 +325,9 @@ func luaResultTostring(L *lua.LState) int {
 	L.Push(lua.LString(renderTable(readResult(checkResult(L)))))
 	return 1
 }
+
+var resultPortMethod = runtime.Function{Name: "port", Args: "(n[, host])", Fn: luaResultPort,
+	Doc: "Returns the entry {host, ip, port, proto, state, reason, …} of port n (of host, an address or name, when several were scanned), whether it is listed or collapsed into \"Not shown\"; nil if it was not scanned."}
 
 // luaResultPort is r:port(n[, host]).
 func luaResultPort(L *lua.LState) int {
