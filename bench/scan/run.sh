@@ -14,8 +14,8 @@
 #               >= 2x nmap -T4.
 #
 # Loopback scanners:
-#   reference  bench/scan/refscan (plain Go, 256 goroutines, blocking raw connect)
-#   engine     bench/scan/enginescan (socklab/luabind/scan, called from Go)
+#   reference  bench/scan/goscan -scanner ref (plain Go, 256 goroutines, blocking raw connect)
+#   engine     bench/scan/goscan -scanner engine (socklab/internal/scan, called from Go)
 #   nmap       nmap -sT -p- -T5 -n -Pn
 #   socklab    the CLI running bench/scan/scan.lua: net.scan, whole process
 #   luascan    the CLI running bench/scan/luascan.lua 127.0.0.1 1 65535 256: the
@@ -46,8 +46,7 @@ if [[ -z "${SCANBENCH_IN_NETNS:-}" ]]; then
 		echo "run.sh: needs root for a private network namespace (unshare -n)" >&2
 		exit 1
 	fi
-	go build -o "$BIN/refscan" ./bench/scan/refscan
-	go build -o "$BIN/enginescan" ./bench/scan/enginescan
+	go build -o "$BIN/goscan" ./bench/scan/goscan
 	go build -o "$BIN/socklab" ./cmd/socklab
 	SCANBENCH_IN_NETNS=1 SCANBENCH_BIN="$BIN" exec unshare -n bash "$0" "$@"
 fi
@@ -134,8 +133,8 @@ command -v nmap >/dev/null && NAMES+=(nmap)
 [[ -x $BIN/socklab ]] && NAMES+=(socklab luascan)
 # Rounds interleave the scanners, so load from elsewhere hits them alike.
 for _ in $(seq "$RUNS"); do
-	once reference "$BIN/refscan"
-	once engine "$BIN/enginescan"
+	once reference "$BIN/goscan" -scanner ref
+	once engine "$BIN/goscan" -scanner engine
 	[[ " ${NAMES[*]} " == *" nmap "* ]] && once nmap nmap_open
 	[[ " ${NAMES[*]} " == *" socklab "* ]] && once socklab "$BIN/socklab" bench/scan/scan.lua
 	[[ " ${NAMES[*]} " == *" luascan "* ]] && once luascan luascan_open

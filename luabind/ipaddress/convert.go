@@ -93,15 +93,33 @@ func numberText(n lua.LNumber) string {
 	return strconv.FormatFloat(float64(n), 'g', 14, 64)
 }
 
+// kindWord names an address, a network or an interface in messages
+// ("network expected, got address"); "" for any other Go value.
+func kindWord(v any) string {
+	switch v.(type) {
+	case ipaddr.Addr:
+		return "address"
+	case ipaddr.Network:
+		return "network"
+	case ipaddr.Interface:
+		return "interface"
+	}
+	return ""
+}
+
+// checkArg reads argument n as a value of kind T.
+func checkArg[T value](L *lua.LState, n int) T {
+	var zero T
+	return runtime.Check[T](L, n, kindWord(zero))
+}
+
+// checkSelf reads argument 1, the value a method is called on.
+func checkSelf[T value](L *lua.LState) T { return checkArg[T](L, 1) }
+
 func typeName(v lua.LValue) string {
 	if ud, ok := v.(*lua.LUserData); ok {
-		switch ud.Value.(type) {
-		case ipaddr.Addr:
-			return "address"
-		case ipaddr.Network:
-			return "network"
-		case ipaddr.Interface:
-			return "interface"
+		if word := kindWord(ud.Value); word != "" {
+			return word
 		}
 		return "userdata"
 	}
@@ -117,20 +135,20 @@ func checkAddr(L *lua.LState, n int) ipaddr.Addr {
 	if _, isNum := L.Get(n).(lua.LNumber); isNum {
 		return makeAddr(L, n, 0)
 	}
-	return checkValue(L, n, "address", ipaddr.Interface.IP, ipaddr.ParseAddr)
+	return checkValue(L, n, ipaddr.Interface.IP, ipaddr.ParseAddr)
 }
 
 // checkNetwork reads argument n as a network: a network value, an
 // interface's network, or text (strict).
 func checkNetwork(L *lua.LState, n int) ipaddr.Network {
-	return checkValue(L, n, "network", ipaddr.Interface.Network, parseStrictNetwork)
+	return checkValue(L, n, ipaddr.Interface.Network, parseStrictNetwork)
 }
 
 func parseStrictNetwork(s string) (ipaddr.Network, error) { return ipaddr.ParseNetwork(s, true) }
 
 // checkValue reads argument n as a value of kind T: a T, what ofInterface
 // takes from an interface, or text that parse accepts (its error raised).
-func checkValue[T any](L *lua.LState, n int, kind string, ofInterface func(ipaddr.Interface) T, parse func(string) (T, error)) T {
+func checkValue[T value](L *lua.LState, n int, ofInterface func(ipaddr.Interface) T, parse func(string) (T, error)) T {
 	switch x := L.Get(n).(type) {
 	case *lua.LUserData:
 		switch y := x.Value.(type) {
@@ -146,8 +164,8 @@ func checkValue[T any](L *lua.LState, n int, kind string, ofInterface func(ipadd
 		}
 		return v
 	}
-	L.ArgError(n, kind+" expected, got "+typeName(L.Get(n)))
 	var zero T
+	L.ArgError(n, kindWord(zero)+" expected, got "+typeName(L.Get(n)))
 	return zero
 }
 

@@ -7,76 +7,10 @@ import (
 	"socklab/luabind/runtime"
 )
 
-var netFields = []string{
-	"version", "max_prefixlen", "network_address", "broadcast_address", "netmask", "hostmask",
-	"prefixlen", "with_prefixlen", "with_netmask", "with_hostmask", "num_addresses",
-	"compressed", "exploded", "reverse_pointer", "is_private", "is_global", "is_loopback",
-	"is_link_local", "is_multicast", "is_reserved", "is_unspecified", "is_site_local",
-}
-
-func checkNetSelf(L *lua.LState) ipaddr.Network {
-	return runtime.Check[ipaddr.Network](L, 1, "network")
-}
-
-func netIndex(L *lua.LState, ud *lua.LUserData, key string) lua.LValue {
-	n, ok := ud.Value.(ipaddr.Network)
-	if !ok {
-		return nil
-	}
-	switch key {
-	case "version":
-		return lua.LNumber(n.Version())
-	case "max_prefixlen":
-		return lua.LNumber(n.MaxPrefixlen())
-	case "network_address":
-		return addrValue(L, n.NetworkAddress())
-	case "broadcast_address":
-		return addrValue(L, n.BroadcastAddress())
-	case "netmask":
-		return addrValue(L, n.Netmask())
-	case "hostmask":
-		return addrValue(L, n.Hostmask())
-	case "prefixlen":
-		return lua.LNumber(n.Prefixlen())
-	case "with_prefixlen", "compressed":
-		return lua.LString(n.WithPrefixlen())
-	case "with_netmask":
-		return lua.LString(n.WithNetmask())
-	case "with_hostmask":
-		return lua.LString(n.WithHostmask())
-	case "num_addresses":
-		f, _ := n.NumAddresses().Float64()
-		return lua.LNumber(f)
-	case "exploded":
-		return lua.LString(n.Exploded())
-	case "reverse_pointer":
-		return lua.LString(n.ReversePointer())
-	case "is_private":
-		return lua.LBool(n.IsPrivate())
-	case "is_global":
-		return lua.LBool(n.IsGlobal())
-	case "is_loopback":
-		return lua.LBool(n.IsLoopback())
-	case "is_link_local":
-		return lua.LBool(n.IsLinkLocal())
-	case "is_multicast":
-		return lua.LBool(n.IsMulticast())
-	case "is_reserved":
-		return lua.LBool(n.IsReserved())
-	case "is_unspecified":
-		return lua.LBool(n.IsUnspecified())
-	case "is_site_local":
-		if n.Version() == 6 {
-			return lua.LBool(n.IsSiteLocal())
-		}
-	}
-	return nil
-}
-
 // netAt is net[i] for a number key (0-based, negative from the end, as in
 // Python); other unknown keys are nil.
 func netAt(L *lua.LState) int {
-	n := checkNetSelf(L)
+	n := checkSelf[ipaddr.Network](L)
 	num, ok := L.Get(2).(lua.LNumber)
 	if !ok {
 		L.Push(lua.LNil)
@@ -125,7 +59,7 @@ func prefixArgs(L *lua.LState) (diff, newPrefix int) {
 // pushed.
 func resizeMethod[R any](resize func(n ipaddr.Network, diff, newPrefix int, diffGiven bool) (R, error), push func(*lua.LState, R) int) lua.LGFunction {
 	return func(L *lua.LState) int {
-		n := checkNetSelf(L)
+		n := checkSelf[ipaddr.Network](L)
 		diff, newPrefix := prefixArgs(L)
 		r, err := resize(n, diff, newPrefix, true)
 		if err != nil {
@@ -184,7 +118,7 @@ func pushNetList(L *lua.LState, ns []ipaddr.Network, err error) int {
 // another network (Python raises TypeError across versions).
 func netRelation(relation func(n, other ipaddr.Network) (bool, error)) lua.LGFunction {
 	return func(L *lua.LState) int {
-		n := checkNetSelf(L)
+		n := checkSelf[ipaddr.Network](L)
 		ok, err := relation(n, checkNetwork(L, 2))
 		if err != nil {
 			raise(L, err)
@@ -194,18 +128,14 @@ func netRelation(relation func(n, other ipaddr.Network) (bool, error)) lua.LGFun
 	}
 }
 
-var networkType = &runtime.Type{
-	Name: netType,
+var networkType = newKind(netType, netFields, netField, &runtime.Type{
 	Doc: "an IPv4Network or IPv6Network: fields as in Python (n.network_address, n.prefixlen, n.num_addresses…); " +
 		"n[0] and n[-1] index as in Python, #n is num_addresses, for a in n:hosts() iterates lazily",
-	Fields:   netFields,
-	Field:    netIndex,
-	Tostring: reprOf,
 	Methods: []runtime.Function{
 		{Name: "hosts", Args: "()", Doc: "An iterator over the usable hosts (not the network and broadcast address of an IPv4 network, not the Subnet-Router anycast address of an IPv6 one; all of a /31, /32, /127, /128). Lazy: `for h in net:hosts() do … end`.",
-			Fn: func(L *lua.LState) int { return pushIter(L, checkNetSelf(L).Hosts()) }},
+			Fn: func(L *lua.LState) int { return pushIter(L, checkSelf[ipaddr.Network](L).Hosts()) }},
 		{Name: "addresses", Args: "()", Doc: "An iterator over every address of the network, as Python's `for a in net`. Lazy.",
-			Fn: func(L *lua.LState) int { return pushIter(L, checkNetSelf(L).Addresses()) }},
+			Fn: func(L *lua.LState) int { return pushIter(L, checkSelf[ipaddr.Network](L).Addresses()) }},
 		{Name: "subnets", Args: "([prefixlen_diff | {new_prefix = n}])", Doc: "An iterator over the subnets one prefix longer (or prefixlen_diff longer, or of length new_prefix). Lazy: an IPv6 /64 split into /128s is never listed.",
 			Fn: resizeMethod(ipaddr.Network.Subnets, pushIter)},
 		{Name: "supernet", Args: "([prefixlen_diff | {new_prefix = n}])", Doc: "The network one prefix shorter (or prefixlen_diff shorter, or of length new_prefix) that contains this one.",
@@ -216,33 +146,33 @@ var networkType = &runtime.Type{
 			Fn: netRelation(ipaddr.Network.SupernetOf)},
 		{Name: "overlaps", Args: "(other)", Doc: "True if the two networks share an address.",
 			Fn: func(L *lua.LState) int {
-				n := checkNetSelf(L)
+				n := checkSelf[ipaddr.Network](L)
 				L.Push(lua.LBool(n.Overlaps(checkNetwork(L, 2))))
 				return 1
 			}},
 		{Name: "contains", Args: "(address)", Doc: "True if address (an address, interface or string) is in the network: Python's `a in net`.",
 			Fn: func(L *lua.LState) int {
-				n := checkNetSelf(L)
+				n := checkSelf[ipaddr.Network](L)
 				L.Push(lua.LBool(n.Contains(checkAddr(L, 2))))
 				return 1
 			}},
 		{Name: "address_exclude", Args: "(other)", Doc: "The list of networks left when other (a subnet) is removed, in Python's order.",
 			Fn: func(L *lua.LState) int {
-				n := checkNetSelf(L)
+				n := checkSelf[ipaddr.Network](L)
 				ns, err := n.AddressExclude(checkNetwork(L, 2))
 				return pushNetList(L, ns, err)
 			}},
 		{Name: "compare_networks", Args: "(other)", Doc: "-1, 0 or 1: the order of the two networks (network address, then netmask).",
-			Fn: func(L *lua.LState) int { L.Push(lua.LNumber(compareArgs[ipaddr.Network](L, "network"))); return 1 }},
+			Fn: func(L *lua.LState) int { L.Push(lua.LNumber(compareArgs[ipaddr.Network](L))); return 1 }},
 		{Name: "repr", Args: "()", Doc: "repr(n): IPv4Network('10.0.0.0/8').",
-			Fn: func(L *lua.LState) int { L.Push(lua.LString(checkNetSelf(L).Repr())); return 1 }},
+			Fn: func(L *lua.LState) int { L.Push(lua.LString(checkSelf[ipaddr.Network](L).Repr())); return 1 }},
 	},
-	Meta: valueMeta[ipaddr.Network]("network", map[string]lua.LGFunction{
+	Meta: map[string]lua.LGFunction{
 		"__index": netAt,
 		"__len": func(L *lua.LState) int {
-			f, _ := checkNetSelf(L).NumAddresses().Float64()
+			f, _ := checkSelf[ipaddr.Network](L).NumAddresses().Float64()
 			L.Push(lua.LNumber(f))
 			return 1
 		},
-	}),
-}
+	},
+})

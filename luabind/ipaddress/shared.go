@@ -58,14 +58,14 @@ func concat(L *lua.LState) int {
 // ordered is a kind whose values compare as in Python: == between any two,
 // < and <= only within one IP version (Compare fails with Python's words).
 type ordered[T any] interface {
+	value
 	Compare(T) (int, error)
 	Equal(T) bool
 }
 
-// compareArgs orders arguments 1 and 2, two values of one kind (named
-// kind in argument errors): -1, 0 or 1.
-func compareArgs[T ordered[T]](L *lua.LState, kind string) int {
-	a, b := runtime.Check[T](L, 1, kind), runtime.Check[T](L, 2, kind)
+// compareArgs orders arguments 1 and 2, two values of kind T: -1, 0 or 1.
+func compareArgs[T ordered[T]](L *lua.LState) int {
+	a, b := checkArg[T](L, 1), checkArg[T](L, 2)
 	c, err := a.Compare(b)
 	if err != nil {
 		raise(L, err)
@@ -73,20 +73,34 @@ func compareArgs[T ordered[T]](L *lua.LState, kind string) int {
 	return c
 }
 
-// valueMeta is the metatable of a kind: str() for tostring and `..`,
-// Python's ==, < and <=, and the kind's own metamethods (extra).
-func valueMeta[T ordered[T]](kind string, extra map[string]lua.LGFunction) map[string]lua.LGFunction {
+// newKind describes one of the three kinds to the runtime: name is its
+// metatable, fields lists its attributes
+// (for help and completion) and field answers them from the Go value (nil:
+// no such attribute); t brings its help line, methods and own metamethods.
+// newKind adds what the three share: repr for the REPL, str for tostring
+// and `..`, and Python's ==, < and <=.
+func newKind[T ordered[T]](name string, fields []string, field func(L *lua.LState, v T, key string) lua.LValue, t *runtime.Type) *runtime.Type {
+	t.Name = name
+	t.Fields = fields
+	t.Field = func(L *lua.LState, ud *lua.LUserData, key string) lua.LValue {
+		if v, ok := ud.Value.(T); ok {
+			return field(L, v, key)
+		}
+		return nil
+	}
+	t.Tostring = reprOf
 	meta := map[string]lua.LGFunction{
 		"__tostring": tostringMeta,
 		"__concat":   concat,
 		"__eq": func(L *lua.LState) int {
-			a, b := runtime.Check[T](L, 1, kind), runtime.Check[T](L, 2, kind)
+			a, b := checkArg[T](L, 1), checkArg[T](L, 2)
 			L.Push(lua.LBool(a.Equal(b)))
 			return 1
 		},
-		"__lt": func(L *lua.LState) int { L.Push(lua.LBool(compareArgs[T](L, kind) < 0)); return 1 },
-		"__le": func(L *lua.LState) int { L.Push(lua.LBool(compareArgs[T](L, kind) <= 0)); return 1 },
+		"__lt": func(L *lua.LState) int { L.Push(lua.LBool(compareArgs[T](L) < 0)); return 1 },
+		"__le": func(L *lua.LState) int { L.Push(lua.LBool(compareArgs[T](L) <= 0)); return 1 },
 	}
-	maps.Copy(meta, extra)
-	return meta
+	maps.Copy(meta, t.Meta)
+	t.Meta = meta
+	return t
 }

@@ -19,7 +19,8 @@ import (
 // above the Go function it binds (var queryFunc = runtime.Function{Name:
 // "query", …}), so that the help a user reads stands beside the code it
 // describes; the module or type lists them (Funcs: []runtime.Function{
-// queryFunc, …}).
+// queryFunc, …}). The socket and ipaddress faces still keep one table of
+// one-line entries, many of them closures written in place.
 type Function struct {
 	Name string         // Lua name, e.g. "connect"
 	Args string         // signature after the name, e.g. "(host, port[, timeout])"

@@ -17,9 +17,11 @@ import (
 
 func init() {
 	runtime.Register(&runtime.Module{
-		Name:   "url",
-		Doc:    "Python's urllib.parse (also reachable as urllib.parse): urlparse, urljoin, quote, parse_qs…",
-		Funcs:  funcs,
+		Name: "url",
+		Doc:  "Python's urllib.parse (also reachable as urllib.parse): urlparse, urljoin, quote, parse_qs…",
+		Funcs: []runtime.Function{urlparseFunc, urlsplitFunc, urlunparseFunc, urlunsplitFunc, urljoinFunc, urldefragFunc,
+			quoteFunc, quotePlusFunc, quoteFromBytesFunc, unquoteFunc, unquotePlusFunc, unquoteToBytesFunc,
+			urlencodeFunc, parseQSFunc, parseQSLFunc},
 		Types:  []*runtime.Type{urlResultType},
 		Values: install,
 	})
@@ -57,6 +59,9 @@ func optBool(L *lua.LState, n int, def bool) bool {
 	}
 	return lua.LVAsBool(L.Get(n))
 }
+
+var urlparseFunc = runtime.Function{Name: "urlparse", Args: "(url[, scheme[, allow_fragments]])", Doc: "Splits url into a ParseResult (scheme, netloc, path, params, query, fragment) exactly as Python does; r.hostname, r.port, r.username, r.password come from the netloc. socket.getservbyname(urllib.parse.urlparse(u).scheme) gives the scheme's port.", Fn: splitter(urlparse.Parse, fromParse)}
+var urlsplitFunc = runtime.Function{Name: "urlsplit", Args: "(url[, scheme[, allow_fragments]])", Doc: "Like urlparse without splitting ;params off the path: a SplitResult (scheme, netloc, path, query, fragment).", Fn: splitter(urlparse.Split, fromSplit)}
 
 // splitter is urlparse or urlsplit: split(url, scheme = "",
 // allow_fragments = true) as Python defaults them, its answer pushed as a
@@ -104,17 +109,23 @@ func parts(L *lua.LState, n int) []string {
 	return out
 }
 
+var urlunparseFunc = runtime.Function{Name: "urlunparse", Args: "(parts)", Doc: "The URL from a ParseResult or a table of 6 parts.", Fn: luaURLUnparse}
+
 func luaURLUnparse(L *lua.LState) int {
 	p := parts(L, 6)
 	L.Push(lua.LString(urlparse.Unparse(urlparse.ParseResult{Scheme: p[0], Netloc: p[1], Path: p[2], Params: p[3], Query: p[4], Fragment: p[5]})))
 	return 1
 }
 
+var urlunsplitFunc = runtime.Function{Name: "urlunsplit", Args: "(parts)", Doc: "The URL from a SplitResult or a table of 5 parts.", Fn: luaURLUnsplit}
+
 func luaURLUnsplit(L *lua.LState) int {
 	p := parts(L, 5)
 	L.Push(lua.LString(urlparse.Unsplit(urlparse.SplitResult{Scheme: p[0], Netloc: p[1], Path: p[2], Query: p[3], Fragment: p[4]})))
 	return 1
 }
+
+var urljoinFunc = runtime.Function{Name: "urljoin", Args: "(base, url[, allow_fragments])", Doc: "url resolved against base, as a browser would (RFC 3986 with Python's rules): urljoin(\"http://a/b/c\", \"../d\") is \"http://a/d\".", Fn: luaURLJoin}
 
 func luaURLJoin(L *lua.LState) int {
 	j, err := urlparse.Join(L.CheckString(1), L.CheckString(2), optBool(L, 3, true))
@@ -125,6 +136,8 @@ func luaURLJoin(L *lua.LState) int {
 	return 1
 }
 
+var urldefragFunc = runtime.Function{Name: "urldefrag", Args: "(url)", Doc: "A DefragResult (url without its fragment, fragment).", Fn: luaURLDefrag}
+
 func luaURLDefrag(L *lua.LState) int {
 	u, f, err := urlparse.Defrag(L.CheckString(1))
 	if err != nil {
@@ -134,9 +147,17 @@ func luaURLDefrag(L *lua.LState) int {
 	return 1
 }
 
+var unquoteFunc = runtime.Function{Name: "unquote", Args: "(s)", Doc: "s with %XX escapes decoded as UTF-8; bytes that are not UTF-8 become U+FFFD, as in Python (unquote_to_bytes keeps them).", Fn: stringFn(urlparse.Unquote)}
+var unquotePlusFunc = runtime.Function{Name: "unquote_plus", Args: "(s)", Doc: "unquote with + as a space (form values).", Fn: stringFn(urlparse.UnquotePlus)}
+var unquoteToBytesFunc = runtime.Function{Name: "unquote_to_bytes", Args: "(s)", Doc: "s with %XX escapes decoded to raw bytes.", Fn: stringFn(urlparse.UnquoteToBytes)}
+
 func stringFn(f func(string) string) lua.LGFunction {
 	return func(L *lua.LState) int { L.Push(lua.LString(f(L.CheckString(1)))); return 1 }
 }
+
+var quoteFunc = runtime.Function{Name: "quote", Args: "(s[, safe])", Doc: "s with every byte but letters, digits, _.-~ and safe (default \"/\") as %XX.", Fn: quoteFn(urlparse.Quote, "/")}
+var quotePlusFunc = runtime.Function{Name: "quote_plus", Args: "(s[, safe])", Doc: "quote for form values: spaces become +, and / is escaped too (safe defaults to \"\").", Fn: quoteFn(urlparse.QuotePlus, "")}
+var quoteFromBytesFunc = runtime.Function{Name: "quote_from_bytes", Args: "(bytes[, safe])", Doc: "quote of raw bytes (the same as quote: Lua strings are bytes).", Fn: quoteFn(urlparse.Quote, "/")}
 
 func quoteFn(f func(s, safe string) string, defSafe string) lua.LGFunction {
 	return func(L *lua.LState) int {
@@ -177,6 +198,8 @@ func qsOptions(L *lua.LState) urlparse.QSOptions {
 	return o
 }
 
+var parseQSLFunc = runtime.Function{Name: "parse_qsl", Args: "(qs[, keep_blank_values | options])", Doc: "The query string as a list of {name, value} pairs in order.", Fn: luaParseQSL}
+
 func luaParseQSL(L *lua.LState) int {
 	pairs, err := urlparse.ParseQSL(L.CheckString(1), qsOptions(L))
 	if err != nil {
@@ -192,6 +215,8 @@ func luaParseQSL(L *lua.LState) int {
 	L.Push(t)
 	return 1
 }
+
+var parseQSFunc = runtime.Function{Name: "parse_qs", Args: "(qs[, keep_blank_values | {keep_blank_values, strict_parsing, max_num_fields, separator}])", Doc: "The query string as a table name → list of values: parse_qs(\"a=1&a=2\").a[2] is \"2\". Only & separates fields (not ;), as in Python 3.10+.", Fn: luaParseQS}
 
 func luaParseQS(L *lua.LState) int {
 	pairs, err := urlparse.ParseQSL(L.CheckString(1), qsOptions(L))
@@ -222,6 +247,8 @@ func text(L *lua.LState, v lua.LValue, what string) string {
 	L.ArgError(1, fmt.Sprintf("%s must be a string, number or boolean, got %s", what, v.Type()))
 	return ""
 }
+
+var urlencodeFunc = runtime.Function{Name: "urlencode", Args: "(query[, doseq | {doseq, safe, quote_via}])", Doc: "A query string from {{name, value}, …} (in order) or {name = value, …} (sorted by name): \"a=1&b=x+y\". With doseq a table value repeats the name for each element.", Fn: luaURLEncode}
 
 func luaURLEncode(L *lua.LState) int {
 	query := L.CheckTable(1)
@@ -277,22 +304,4 @@ func luaURLEncode(L *lua.LState) int {
 	}
 	L.Push(lua.LString(urlparse.Encode(pairs, safe, quote)))
 	return 1
-}
-
-var funcs = []runtime.Function{
-	{Name: "urlparse", Args: "(url[, scheme[, allow_fragments]])", Doc: "Splits url into a ParseResult (scheme, netloc, path, params, query, fragment) exactly as Python does; r.hostname, r.port, r.username, r.password come from the netloc. socket.getservbyname(urllib.parse.urlparse(u).scheme) gives the scheme's port.", Fn: splitter(urlparse.Parse, fromParse)},
-	{Name: "urlsplit", Args: "(url[, scheme[, allow_fragments]])", Doc: "Like urlparse without splitting ;params off the path: a SplitResult (scheme, netloc, path, query, fragment).", Fn: splitter(urlparse.Split, fromSplit)},
-	{Name: "urlunparse", Args: "(parts)", Doc: "The URL from a ParseResult or a table of 6 parts.", Fn: luaURLUnparse},
-	{Name: "urlunsplit", Args: "(parts)", Doc: "The URL from a SplitResult or a table of 5 parts.", Fn: luaURLUnsplit},
-	{Name: "urljoin", Args: "(base, url[, allow_fragments])", Doc: "url resolved against base, as a browser would (RFC 3986 with Python's rules): urljoin(\"http://a/b/c\", \"../d\") is \"http://a/d\".", Fn: luaURLJoin},
-	{Name: "urldefrag", Args: "(url)", Doc: "A DefragResult (url without its fragment, fragment).", Fn: luaURLDefrag},
-	{Name: "quote", Args: "(s[, safe])", Doc: "s with every byte but letters, digits, _.-~ and safe (default \"/\") as %XX.", Fn: quoteFn(urlparse.Quote, "/")},
-	{Name: "quote_plus", Args: "(s[, safe])", Doc: "quote for form values: spaces become +, and / is escaped too (safe defaults to \"\").", Fn: quoteFn(urlparse.QuotePlus, "")},
-	{Name: "quote_from_bytes", Args: "(bytes[, safe])", Doc: "quote of raw bytes (the same as quote: Lua strings are bytes).", Fn: quoteFn(urlparse.Quote, "/")},
-	{Name: "unquote", Args: "(s)", Doc: "s with %XX escapes decoded as UTF-8; bytes that are not UTF-8 become U+FFFD, as in Python (unquote_to_bytes keeps them).", Fn: stringFn(urlparse.Unquote)},
-	{Name: "unquote_plus", Args: "(s)", Doc: "unquote with + as a space (form values).", Fn: stringFn(urlparse.UnquotePlus)},
-	{Name: "unquote_to_bytes", Args: "(s)", Doc: "s with %XX escapes decoded to raw bytes.", Fn: stringFn(urlparse.UnquoteToBytes)},
-	{Name: "urlencode", Args: "(query[, doseq | {doseq, safe, quote_via}])", Doc: "A query string from {{name, value}, …} (in order) or {name = value, …} (sorted by name): \"a=1&b=x+y\". With doseq a table value repeats the name for each element.", Fn: luaURLEncode},
-	{Name: "parse_qs", Args: "(qs[, keep_blank_values | {keep_blank_values, strict_parsing, max_num_fields, separator}])", Doc: "The query string as a table name → list of values: parse_qs(\"a=1&a=2\").a[2] is \"2\". Only & separates fields (not ;), as in Python 3.10+.", Fn: luaParseQS},
-	{Name: "parse_qsl", Args: "(qs[, keep_blank_values | options])", Doc: "The query string as a list of {name, value} pairs in order.", Fn: luaParseQSL},
 }

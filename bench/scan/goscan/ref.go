@@ -1,19 +1,7 @@
-// Command refscan is the yardstick for socklab's scanner: the plainest fast
-// TCP connect scanner in Go. N goroutines (default 256) each take the next
-// port and make a blocking socket/connect/close with raw syscalls; a connect
-// interrupted by a signal (EINTR: Go's preemption) is retried, and a
-// "successful" connect whose local address equals the remote one (TCP
-// self-connect on loopback, in the ephemeral range) is closed and probed
-// again. It has no timeouts beyond SO_SNDTIMEO, no banner, no UDP, no scope
-// check: point it at loopback only.
-//
-//	refscan [-host 127.0.0.1] [-ports 1-65535] [-c 256] [-timeout 1s]
-//
-// It prints "open: p1,p2,..." on stdout and the time and rate on stderr.
 package main
 
 import (
-	"flag"
+	"errors"
 	"fmt"
 	"net/netip"
 	"strconv"
@@ -23,24 +11,28 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
-
-	"socklab/bench/scan/scancli"
 )
 
-const name = "refscan"
-
-func main() {
-	target := scancli.Flags("IPv4 address to scan (loopback only!)", 256, "goroutines")
-	timeout := flag.Duration("timeout", time.Second, "connect timeout (SO_SNDTIMEO)")
-	flag.Parse()
-
-	ip, err := netip.ParseAddr(target.Host)
+// refScan is the yardstick for socklab's scanner: the plainest fast TCP
+// connect scanner in Go. N goroutines (default 256) each take the next port
+// and make a blocking socket/connect/close with raw syscalls; a connect
+// interrupted by a signal (EINTR: Go's preemption) is retried, and a
+// "successful" connect whose local address equals the remote one (TCP
+// self-connect on loopback, in the ephemeral range) is closed and probed
+// again. It has no timeouts beyond SO_SNDTIMEO, no banner, no UDP, no scope
+// check: it scans IPv4 loopback only.
+func refScan(t target, timeout time.Duration) (result, error) {
+	ip, err := netip.ParseAddr(t.host)
 	if err != nil || !ip.Is4() || !ip.IsLoopback() {
-		scancli.Exit(name, 2, "-host must be an IPv4 loopback address")
+		return result{}, errors.New("ref: -host must be an IPv4 loopback address")
 	}
-	lo, hi, err := parseRange(target.Ports)
+	lo, hi, err := parseRange(t.ports)
 	if err != nil {
-		scancli.Exit(name, 2, err)
+		return result{}, err
+	}
+	goroutines := t.conc
+	if goroutines == 0 {
+		goroutines = 256
 	}
 	tv := unix.NsecToTimeval(timeout.Nanoseconds())
 
@@ -50,7 +42,7 @@ func main() {
 	var open []int
 	var wg sync.WaitGroup
 	start := time.Now()
-	for range target.Conc {
+	for range goroutines {
 		wg.Go(func() {
 			sa := &unix.SockaddrInet4{Addr: ip.As4()}
 			for {
@@ -68,7 +60,7 @@ func main() {
 		})
 	}
 	wg.Wait()
-	scancli.Report(name, open, hi-lo+1, time.Since(start), "")
+	return result{open: open, ports: hi - lo + 1, elapsed: time.Since(start)}, nil
 }
 
 // probe reports whether port sa.Port accepts a connection.
