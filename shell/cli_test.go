@@ -124,7 +124,7 @@ func TestCommandLine(t *testing.T) {
 func TestScriptInterrupt(t *testing.T) {
 	t.Parallel()
 	cmd := exec.Command(socklab(t), "-e", "print('start') io.stdout:flush() sleep(60)")
-	cmd.Env = append(os.Environ(), "NO_COLOR=1", raceEnv)
+	cmd.Env = append(os.Environ(), "NO_COLOR=1")
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

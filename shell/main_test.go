@@ -3,61 +3,21 @@ package shell
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"socklab/shell/command/commandtest"
 )
 
-// raceEnabled is set when the tests run with -race: the socklab binary under
-// test is then built with -race too.
-var raceEnabled bool
-
-// raceEnv stops a -race binary from sleeping a second at exit.
-const raceEnv = "GORACE=atexit_sleep_ms=0"
-
-var (
-	buildOnce sync.Once
-	binDir    string
-	binPath   string
-	buildErr  error
-)
-
-// socklab returns the path of the socklab binary the CLI and REPL tests run,
-// built once per test process (with -race when the tests use it).
+// socklab returns the path of the socklab command the CLI and REPL tests
+// run: this test binary under another name (see commandtest and TestMain
+// in testmain_test.go).
 func socklab(t *testing.T) string {
 	t.Helper()
-	buildOnce.Do(func() {
-		binDir, buildErr = os.MkdirTemp("", "socklab-test-")
-		if buildErr != nil {
-			return
-		}
-		binPath = filepath.Join(binDir, "socklab")
-		args := []string{"build", "-o", binPath}
-		if raceEnabled {
-			args = append(args, "-race")
-		}
-		out, err := exec.Command("go", append(args, "socklab/cmd/socklab")...).CombinedOutput()
-		if err != nil {
-			buildErr = fmt.Errorf("building socklab: %v\n%s", err, out)
-		}
-	})
-	if buildErr != nil {
-		t.Fatal(buildErr)
-	}
-	return binPath
-}
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if binDir != "" {
-		os.RemoveAll(binDir)
-	}
-	os.Exit(code)
+	return commandtest.Path()
 }
 
 // run runs the socklab binary with args and stdin (in dir, if not ""), and
@@ -67,7 +27,7 @@ func run(t *testing.T, dir, stdin string, args ...string) (stdout, stderr string
 	cmd := exec.Command(socklab(t), args...)
 	cmd.Dir = dir
 	cmd.Stdin = strings.NewReader(stdin)
-	cmd.Env = append(os.Environ(), "NO_COLOR=1", raceEnv, "XDG_STATE_HOME="+t.TempDir())
+	cmd.Env = append(os.Environ(), "NO_COLOR=1", "XDG_STATE_HOME="+t.TempDir())
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	if err := cmd.Start(); err != nil {

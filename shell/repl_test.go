@@ -67,7 +67,7 @@ func startTerminal(t *testing.T, o terminalOptions, args ...string) *terminal {
 	argv := append(append(append([]string{}, o.wrap...), socklab(t)), args...)
 	tm.cmd = exec.Command(argv[0], argv[1:]...)
 	tm.cmd.Stdout = o.stdout
-	tm.cmd.Env = append(append(os.Environ(), "NO_COLOR=1", raceEnv, "TERM=xterm", "XDG_STATE_HOME="+tm.state), o.env...)
+	tm.cmd.Env = append(append(os.Environ(), "NO_COLOR=1", "TERM=xterm", "XDG_STATE_HOME="+tm.state), o.env...)
 	f, err := pty.StartWithSize(tm.cmd, &pty.Winsize{Rows: o.rows, Cols: o.cols})
 	if err != nil {
 		t.Fatal(err)

@@ -172,22 +172,28 @@ func (l *Lab) RunTestBinary(ns, bin string, wrap []string, env ...string) string
 	return out.String()
 }
 
-// QuickRaceExit returns env with atexit_sleep_ms=0 added to GORACE (after
-// any options already there). A -race binary otherwise sleeps a second as
-// it exits, for late races to show; a test that re-runs itself in a child
-// per case pays that second each time, idle. Races in the child are still
-// reported when they happen and fail its tests.
+// QuickRaceExit returns env with atexit_sleep_ms=0 added to GORACE (see
+// QuickRaceOptions).
 func QuickRaceExit(env []string) []string {
-	opts := "atexit_sleep_ms=0"
+	gorace := ""
 	out := make([]string, 0, len(env)+1)
 	for _, kv := range env {
 		if v, ok := strings.CutPrefix(kv, "GORACE="); ok {
-			opts = strings.TrimSpace(v + " " + opts)
+			gorace = v
 			continue
 		}
 		out = append(out, kv)
 	}
-	return append(out, "GORACE="+opts)
+	return append(out, "GORACE="+QuickRaceOptions(gorace))
+}
+
+// QuickRaceOptions returns the GORACE options gorace with atexit_sleep_ms=0
+// after them. A -race binary otherwise sleeps a second as it exits, for
+// late races to show; a test that re-runs itself in a child per case, or
+// starts a command per case, pays that second each time, idle. Races in the
+// child are still reported when they happen and fail it.
+func QuickRaceOptions(gorace string) string {
+	return strings.TrimSpace(gorace + " atexit_sleep_ms=0")
 }
 
 func (l *Lab) close() {

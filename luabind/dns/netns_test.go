@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"socklab/internal/dns/dnstest"
+	"socklab/internal/nstest"
 	_ "socklab/luabind/socket" // gethostbyname_ex, the resolver that asks our server
 )
 
@@ -48,7 +49,7 @@ func TestGethostbynameExSeesServedAlias(t *testing.T) {
 	}
 	script := `ip link set lo up && mount --bind ` + rc + ` /etc/resolv.conf && exec "$0" -test.run='^TestGethostbynameExSeesServedAlias$' -test.v -test.count=1`
 	cmd := exec.Command("unshare", "-n", "-m", "sh", "-c", script, os.Args[0])
-	cmd.Env = append(os.Environ(), netnsEnv+"=1")
+	cmd.Env = nstest.QuickRaceExit(append(os.Environ(), netnsEnv+"=1"))
 	out, err := cmd.CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "--- PASS") {
 		t.Fatalf("in namespace: %v\n%s", err, out)

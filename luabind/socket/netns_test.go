@@ -15,6 +15,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"socklab/internal/nstest"
 	"socklab/internal/resolver"
 	"socklab/internal/resolver/dnstest"
 	"socklab/internal/services"
@@ -41,7 +42,7 @@ func inNetns(t *testing.T, run string, hideServices bool) {
 	}
 	script += ` && exec "$0" -test.run='^` + run + `$' -test.v -test.count=1`
 	cmd := exec.Command("unshare", "-n", "-m", "sh", "-c", script, os.Args[0])
-	cmd.Env = append(os.Environ(), netnsEnv+"=1")
+	cmd.Env = nstest.QuickRaceExit(append(os.Environ(), netnsEnv+"=1"))
 	out, err := cmd.CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "--- PASS") {
 		t.Fatalf("in namespace: %v\n%s", err, out)

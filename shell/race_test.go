@@ -1,5 +1,0 @@
-//go:build race
-
-package shell
-
-func init() { raceEnabled = true }
