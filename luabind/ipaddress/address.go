@@ -44,11 +44,7 @@ func arith(sign int64) lua.LGFunction {
 			raiseMsg(L, fmt.Sprintf("unsupported operand type(s) for %s: 'address' and 'float'", op))
 		}
 		r, err := a.Add(n.Mul(n, big.NewInt(sign)))
-		if err != nil {
-			raise(L, err)
-		}
-		L.Push(addrValue(L, r))
-		return 1
+		return pushAddr(L, r, err)
 	}
 }
 

@@ -64,6 +64,14 @@ func addrValue(L *lua.LState, a ipaddr.Addr) lua.LValue {
 	return runtime.NewUserData(L, addrType, a)
 }
 
+// pushAddr returns a to Lua, or raises err where the engine refused it
+// (past the end of its version's range, an index out of range, bad bytes).
+func pushAddr(L *lua.LState, a ipaddr.Addr, err error) int {
+	raiseIf(L, err)
+	L.Push(addrValue(L, a))
+	return 1
+}
+
 func netValue(L *lua.LState, n ipaddr.Network) lua.LValue {
 	return runtime.NewUserData(L, netType, n)
 }
@@ -74,6 +82,13 @@ func ifaceValue(L *lua.LState, i ipaddr.Interface) lua.LValue {
 
 // raise turns an engine error into a Lua error carrying Python's message.
 func raise(L *lua.LState, err error) { raiseMsg(L, err.Error()) }
+
+// raiseIf raises err, if there is one, as raise does; it does not return then.
+func raiseIf(L *lua.LState, err error) {
+	if err != nil {
+		raise(L, err)
+	}
+}
 
 // raiseMsg raises msg prefixed with the position of the calling Lua code.
 func raiseMsg(L *lua.LState, msg string) { runtime.RaiseHere(L, msg) }
@@ -159,9 +174,7 @@ func checkValue[T value](L *lua.LState, n int, ofInterface func(ipaddr.Interface
 		}
 	case lua.LString:
 		v, err := parse(string(x))
-		if err != nil {
-			raise(L, err)
-		}
+		raiseIf(L, err)
 		return v
 	}
 	var zero T
@@ -217,9 +230,7 @@ func makeAddr(L *lua.LState, n, version int) ipaddr.Addr {
 	default:
 		L.ArgError(n, "address string or integer expected, got "+typeName(x))
 	}
-	if err != nil {
-		raise(L, err)
-	}
+	raiseIf(L, err)
 	return a
 }
 

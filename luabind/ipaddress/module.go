@@ -34,9 +34,7 @@ func networkCtor(version int) lua.LGFunction {
 	parse := byVersion(version, ipaddr.ParseNetworkV4, ipaddr.ParseNetworkV6, ipaddr.ParseNetwork)
 	return func(L *lua.LState) int {
 		n, err := parse(textArg(L, 1, version), strictArg(L, 2))
-		if err != nil {
-			raise(L, err)
-		}
+		raiseIf(L, err)
 		L.Push(netValue(L, n))
 		return 1
 	}
@@ -46,9 +44,7 @@ func interfaceCtor(version int) lua.LGFunction {
 	parse := byVersion(version, ipaddr.ParseInterfaceV4, ipaddr.ParseInterfaceV6, ipaddr.ParseInterface)
 	return func(L *lua.LState) int {
 		i, err := parse(textArg(L, 1, version))
-		if err != nil {
-			raise(L, err)
-		}
+		raiseIf(L, err)
 		L.Push(ifaceValue(L, i))
 		return 1
 	}
@@ -85,9 +81,7 @@ func luaCollapse(L *lua.LState) int {
 				continue
 			}
 			n, err := ipaddr.ParseNetwork(s, true)
-			if err != nil {
-				raise(L, err)
-			}
+			raiseIf(L, err)
 			items = append(items, ipaddr.Item{Network: n, IsNet: true})
 			continue
 		}
@@ -147,11 +141,7 @@ func explainNetwork(n ipaddr.Network) string {
 
 func luaFromPacked(L *lua.LState) int {
 	a, err := ipaddr.FromPacked(0, L.CheckString(1))
-	if err != nil {
-		raise(L, err)
-	}
-	L.Push(addrValue(L, a))
-	return 1
+	return pushAddr(L, a, err)
 }
 
 var funcs = []runtime.Function{

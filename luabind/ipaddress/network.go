@@ -21,11 +21,7 @@ func netAt(L *lua.LState) int {
 		raiseMsg(L, "network indices must be integers, not float")
 	}
 	a, err := n.At(i)
-	if err != nil {
-		raise(L, err)
-	}
-	L.Push(addrValue(L, a))
-	return 1
+	return pushAddr(L, a, err)
 }
 
 // prefixArgs reads Python's (prefixlen_diff=1, new_prefix=None) from a
@@ -62,9 +58,7 @@ func resizeMethod[R any](resize func(n ipaddr.Network, diff, newPrefix int, diff
 		n := checkSelf[ipaddr.Network](L)
 		diff, newPrefix := prefixArgs(L)
 		r, err := resize(n, diff, newPrefix, true)
-		if err != nil {
-			raise(L, err)
-		}
+		raiseIf(L, err)
 		return push(L, r)
 	}
 }
@@ -103,9 +97,7 @@ func pushNet(L *lua.LState, n ipaddr.Network) int {
 }
 
 func pushNetList(L *lua.LState, ns []ipaddr.Network, err error) int {
-	if err != nil {
-		raise(L, err)
-	}
+	raiseIf(L, err)
 	t := L.CreateTable(len(ns), 0)
 	for _, n := range ns {
 		t.Append(netValue(L, n))
@@ -120,9 +112,7 @@ func netRelation(relation func(n, other ipaddr.Network) (bool, error)) lua.LGFun
 	return func(L *lua.LState) int {
 		n := checkSelf[ipaddr.Network](L)
 		ok, err := relation(n, checkNetwork(L, 2))
-		if err != nil {
-			raise(L, err)
-		}
+		raiseIf(L, err)
 		L.Push(lua.LBool(ok))
 		return 1
 	}

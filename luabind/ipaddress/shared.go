@@ -67,9 +67,7 @@ type ordered[T any] interface {
 func compareArgs[T ordered[T]](L *lua.LState) int {
 	a, b := checkArg[T](L, 1), checkArg[T](L, 2)
 	c, err := a.Compare(b)
-	if err != nil {
-		raise(L, err)
-	}
+	raiseIf(L, err)
 	return c
 }
 
