@@ -13,7 +13,7 @@ for i = 1, N do
     while true do
       local data = c:recv(64)
       if not data or data == "" then break end
-      c:sendall(data)
+      if not c:sendall(data) then break end   -- the client has gone
     end
     c:close()
   end, conn)
