@@ -17,6 +17,7 @@ const closedPortLua = `local probe = socket.socket() probe:bind("127.0.0.1", 0) 
 // site drops is raised at that line; one it receives comes back as nil,
 // message. Each script's line 2 is where the failure must surface.
 func TestDroppedFailuresStopTheScript(t *testing.T) {
+	t.Parallel()
 	cases := []struct{ name, src, want string }{
 		{"bind on a port in use", `local srv = socket.create_server("127.0.0.1", 0) local s = socket.socket()
 s:bind("127.0.0.1", srv:getsockname().port)
@@ -47,9 +48,10 @@ while true do local c, a = s:accept() print("connected from", a) end
 		{"a function that returns the failure, called as a statement", closedPortLua + `local function dial() return socket.create_connection("127.0.0.1", closed) end dial()
 `, "[Errno 111] Connection refused"},
 	}
-	dir := t.TempDir()
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
+			t.Parallel() // a process and a directory of its own
+			dir := t.TempDir()
 			if err := os.WriteFile(filepath.Join(dir, "client.lua"), []byte(c.src), 0o644); err != nil {
 				t.Fatal(err)
 			}
@@ -82,6 +84,7 @@ while true do local c, a = s:accept() print("connected from", a) end
 // Every form that receives the message still gets nil, message, and
 // connect_ex still returns the errno.
 func TestReceivedFailuresReturnNilMessage(t *testing.T) {
+	t.Parallel()
 	src := closedPortLua + `local c, err = socket.create_connection("127.0.0.1", closed) print(1, c, err)
 print(2, socket.create_connection("127.0.0.1", closed))
 local function dial() return socket.create_connection("127.0.0.1", closed) end
