@@ -81,10 +81,18 @@ func luaFunctionName(L *lua.LState, fn *lua.LFunction) string {
 		if !ok {
 			continue
 		}
-		name := ""
+		// One function can stand under two names (gopher-lua's string.gfind
+		// is string.gmatch): the documented one, else the first in order,
+		// wins, so that help says the same whatever the table's order.
+		name, documented := "", false
 		tbl.ForEach(func(k, v lua.LValue) {
-			if v == fn {
-				name = lib + "." + lua.LVAsString(k)
+			if v != fn {
+				return
+			}
+			n := lib + "." + lua.LVAsString(k)
+			_, doc := luaDocs[n]
+			if name == "" || doc && !documented || doc == documented && n < name {
+				name, documented = n, doc
 			}
 		})
 		if name != "" {

@@ -55,3 +55,21 @@ func TestHelpWidthAndPager(t *testing.T) {
 		t.Errorf("the spawned task's help wrote %q, want join's doc", out)
 	}
 }
+
+// string.gfind is string.gmatch under another name: help names the
+// documented one every time, whatever order the string table is walked in
+// (it used to answer either, from run to run).
+func TestHelpOfAliasedFunction(t *testing.T) {
+	t.Parallel()
+	rt := rtm.New()
+	defer rt.Close()
+	for i := 0; i < 30; i++ {
+		out, err := execIn(t, rt, context.Background(), `help(string.gfind)`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(out, "string.gmatch(s, pattern)\n") {
+			t.Fatalf("try %d: help(string.gfind) =\n%s", i, out)
+		}
+	}
+}
