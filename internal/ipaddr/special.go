@@ -1,6 +1,9 @@
 package ipaddr
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // The special-purpose address registries (IANA, RFC 6890 and successors)
 // as Python 3.13 and Debian's 3.11.2 use them: the ranges that make an
@@ -92,9 +95,11 @@ var registry = []struct {
 func specials(r role, version int) []special {
 	var out []special
 	for _, e := range registry {
-		if n := mustNet(e.net); e.role == r && n.Version() == version {
-			out = append(out, special{n, e.what, e.rfc, n.addr.u128(), n.BroadcastAddress().u128()})
+		if e.role != r || strings.Contains(e.net, ":") != (version == 6) {
+			continue // parse only the rows kept: this runs at every start-up
 		}
+		n := mustNet(e.net)
+		out = append(out, special{n, e.what, e.rfc, n.addr.u128(), n.BroadcastAddress().u128()})
 	}
 	return out
 }

@@ -191,8 +191,13 @@ func (w *fdWalk) finish() *owners {
 			}
 		}
 		o.byInode[f.inode] = int32(i)
-		if _, ok := o.programs[f.pid]; !ok {
-			o.programs[f.pid] = comm(int(f.pid))
+	}
+	// The walk is not in pid order, so a pid can win an inode and lose it
+	// later: read the names of the winners only, once the owners are known.
+	for _, i := range o.byInode {
+		pid := w.found[i].pid
+		if _, ok := o.programs[pid]; !ok {
+			o.programs[pid] = comm(int(pid))
 		}
 	}
 	return o

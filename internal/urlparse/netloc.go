@@ -24,13 +24,7 @@ func userinfo(netloc string) (user, pass string, hasUser, hasPass bool) {
 // follows the last '@', cut at the first ':' or, when there is a '[', the
 // text inside the brackets and what follows ']:'.
 func hostinfo(netloc string) (host, port string, hasPort bool) {
-	hp := netloc
-	for i := len(netloc) - 1; i >= 0; i-- {
-		if netloc[i] == '@' {
-			hp = netloc[i+1:]
-			break
-		}
-	}
+	hp := netloc[strings.LastIndexByte(netloc, '@')+1:]
 	colon := -1
 	for i := 0; i < len(hp); i++ {
 		switch hp[i] {
@@ -68,19 +62,14 @@ func Hostname(netloc string) (string, bool) {
 	if host == "" {
 		return "", false
 	}
-	// most hostnames are lower case already: return them as they are,
-	// a slice of the URL, without a copy
-	for i := 0; i < len(host); i++ {
-		if c := host[i]; 'A' <= c && c <= 'Z' || c == '%' || c >= 0x80 {
-			h, zone, hasZone := strings.Cut(host, "%")
-			h = strings.ToLower(h)
-			if hasZone {
-				return h + "%" + zone, true
-			}
-			return h, true
-		}
+	// strings.ToLower returns a host with no capitals as it is, a slice of
+	// the URL: most hostnames cost no copy.
+	h, zone, hasZone := strings.Cut(host, "%")
+	h = strings.ToLower(h)
+	if hasZone {
+		return h + "%" + zone, true
 	}
-	return host, true
+	return h, true
 }
 
 // Port of a netloc, false when there is none, or Python's ValueError.
