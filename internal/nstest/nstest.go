@@ -51,8 +51,9 @@ func Need(tb testing.TB, pkg string, tools ...string) {
 // WaitingParallel is how many tests Main lets run at once.
 const WaitingParallel = 8
 
-// Main runs a package's tests (from its TestMain) with up to
-// WaitingParallel parallel tests at once, unless -test.parallel is given.
+// Main runs a package's tests (from its TestMain) with at least
+// WaitingParallel parallel tests at once (GOMAXPROCS when that is more),
+// unless -test.parallel is given.
 // The default, GOMAXPROCS, suits tests that compute; namespace tests mostly
 // wait (for a child running the case in its namespace, timeouts of silent
 // probes, ARP for absent hosts, intervals between pings), and on a 2-core

@@ -25,8 +25,8 @@ import (
 // before.
 //
 // The calls are raw (no hand-off to the Go scheduler): the descriptor is
-// non-blocking, so they return at once. Where io_uring works, the sendto
-// and the first recvmsg are one call (uring.go).
+// non-blocking, so they return at once. In a flood, where io_uring works,
+// the sendto and the first recvmsg are one call (uring.go).
 type echoIO struct {
 	ic    *icmpConn
 	fd    uintptr

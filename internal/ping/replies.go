@@ -46,7 +46,7 @@ type oddReply struct {
 type replies struct {
 	rtts  []uint32   // µs (iputils' resolution), saturated; one per reply
 	odd   []oddReply // by i
-	usual record     // the last odd record: a reply like it, with the next seq, is not odd
+	usual record     // the previous reply's record: a reply like it, with the next seq, is not odd
 	marks int        // errors that leave an E on a flood's screen
 
 	froms       []netip.Addr

@@ -21,9 +21,9 @@ import (
 // linked (a linked entry is started through task work, which cost more
 // than it saved), and the socket is registered, which spares the kernel two
 // file look-ups per echo. (The ring itself is not: a registered ring is
-// the registering thread's, and a goroutine moves between threads.) Where io_uring is missing or
-// refused (old kernels, seccomp, kernel.io_uring_disabled) the two plain
-// calls run.
+// the registering thread's, and a goroutine moves between threads.) Where
+// io_uring is missing or refused (old kernels, seccomp,
+// kernel.io_uring_disabled) the two plain calls run.
 
 // io_uring's ABI (include/uapi/linux/io_uring.h), the parts used here.
 const (

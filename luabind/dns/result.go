@@ -8,6 +8,7 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	engine "socklab/internal/dns"
+	"socklab/luabind/runtime"
 )
 
 // Results are plain Lua tables, so that pairs, # and the REPL's table
@@ -62,11 +63,7 @@ func goToLua(L *lua.LState, v any) lua.LValue {
 	case int64:
 		return lua.LNumber(x)
 	case []string:
-		list := L.CreateTable(len(x), 0)
-		for _, s := range x {
-			list.Append(lua.LString(s))
-		}
-		return list
+		return runtime.Strings(L, x)
 	}
 	return lua.LNil
 }
@@ -157,11 +154,7 @@ func resolutionTable(L *lua.LState, res *engine.Resolution, qtype uint16) *lua.L
 	t := L.CreateTable(0, 6)
 	t.RawSetString("name", lua.LString(res.Name))
 	t.RawSetString("canonical", lua.LString(res.Canonical))
-	aliases := L.CreateTable(len(res.Aliases), 0)
-	for _, a := range res.Aliases {
-		aliases.Append(lua.LString(a))
-	}
-	t.RawSetString("aliases", aliases)
+	t.RawSetString("aliases", runtime.Strings(L, res.Aliases))
 	t.RawSetString("records", sectionTable(L, res.Records, meta))
 	t.RawSetString("type", lua.LString(engine.TypeName(qtype)))
 	if qtype == miekg.TypeA || qtype == miekg.TypeAAAA {

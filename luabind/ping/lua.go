@@ -239,11 +239,7 @@ func resultTable(L *lua.LState, r *engine.Result) *lua.LTable {
 	t.RawSetString("host", lua.LString(r.Host))
 	t.RawSetString("addr", lua.LString(r.Addr.String()))
 	t.RawSetString("method", lua.LString(r.Method))
-	skipped := L.NewTable()
-	for _, s := range r.Skipped {
-		skipped.Append(lua.LString(s))
-	}
-	t.RawSetString("skipped", skipped)
+	t.RawSetString("skipped", runtime.Strings(L, r.Skipped))
 	t.RawSetString("transmitted", lua.LNumber(r.Transmitted))
 	t.RawSetString("received", lua.LNumber(r.Received))
 	t.RawSetString("duplicates", lua.LNumber(r.Duplicates))

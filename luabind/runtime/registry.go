@@ -19,8 +19,9 @@ import (
 // above the Go function it binds (var queryFunc = runtime.Function{Name:
 // "query", …}), so that the help a user reads stands beside the code it
 // describes; the module or type lists them (Funcs: []runtime.Function{
-// queryFunc, …}). The socket and ipaddress faces still keep one table of
-// one-line entries, many of them closures written in place.
+// queryFunc, …}). The socket face, ipaddress (its entries mostly closures
+// written in place) and urlparse's result type still keep one table of
+// one-line entries.
 type Function struct {
 	Name string         // Lua name, e.g. "connect"
 	Args string         // signature after the name, e.g. "(host, port[, timeout])"

@@ -7,7 +7,7 @@ import (
 	lua "github.com/yuin/gopher-lua"
 )
 
-// Variants: per-value metatables for types whose attributes never change.
+// Variants: per-combination metatables for types whose attributes never change.
 //
 // gopher-lua's own modules put a methods table under __index, so the VM
 // finds s:recv with a table lookup and no Go call. An attribute read on a
